@@ -1,0 +1,88 @@
+package dev.pgcdc.cli;
+
+import dev.pgcdc.config.ConsumeConfig;
+import dev.pgcdc.config.KafkaConfig;
+import dev.pgcdc.consume.ChangeFormat;
+import dev.pgcdc.consume.TopicConsumer;
+import dev.pgcdc.sink.kafka.KafkaClusterCheck;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/** {@code pgcdc consume}: shows the changes arriving on a topic. */
+@Command(name = "consume", description = "Show each change on a Kafka topic as it arrives.")
+final class ConsumeCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "Topic to read")
+    String topic;
+
+    @Option(names = "--from-beginning", description = "Start from the earliest record instead of new ones only")
+    boolean fromBeginning;
+
+    @Option(names = "--group", paramLabel = "GROUP",
+            description = "Consumer group; its committed position is used and advanced (default: none, commits nothing)")
+    String group;
+
+    @Option(names = "--format", defaultValue = "pretty", description = "pretty (one readable line) or json (the value as is)")
+    ConsumeConfig.Format format;
+
+    @Option(names = "--max", paramLabel = "N", defaultValue = "0", description = "Exit after N records (0: no limit)")
+    long max;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Exit when nothing arrives for this long, e.g. 10s (default: wait forever)")
+    Duration timeout;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        KafkaConfig kafkaConfig = kafka.toConfig();
+        ConsumeConfig config = new ConsumeConfig(topic, fromBeginning, group, format, max, timeout);
+        KafkaClusterCheck.verifyReachable(kafkaConfig, kafka.timeout);
+        PrintWriter out = spec.commandLine().getOut();
+        ChangeFormat lines = ChangeFormat.of(config.format());
+        CountDownLatch finished = new CountDownLatch(1);
+        try (TopicConsumer consumer = new TopicConsumer(kafkaConfig, config)) {
+            Thread stopper = new Thread(() -> {
+                consumer.stop();
+                awaitQuietly(finished);
+            }, "pgcdc-shutdown");
+            Runtime.getRuntime().addShutdownHook(stopper);
+            try {
+                consumer.run(change -> {
+                    out.println(lines.format(change));
+                    out.flush();
+                });
+            } finally {
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(stopper);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is already running
+                }
+            }
+        }
+        return ExitCodes.OK;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

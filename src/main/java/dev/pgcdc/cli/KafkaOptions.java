@@ -1,0 +1,29 @@
+package dev.pgcdc.cli;
+
+import dev.pgcdc.config.KafkaConfig;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code --kafka}, Kafka client pass-through settings and the start-up timeout. */
+final class KafkaOptions {
+
+    @Option(names = "--kafka", paramLabel = "HOST:PORT", defaultValue = "${env:PGCDC_KAFKA_BOOTSTRAP}",
+            description = "Kafka bootstrap servers, comma-separated (env PGCDC_KAFKA_BOOTSTRAP)")
+    String bootstrapServers;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "Kafka client setting passed through as is, e.g. security.protocol=SSL (repeatable)")
+    Map<String, String> clientProperties = new LinkedHashMap<>();
+
+    @Option(names = "--kafka-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = DurationConverter.class,
+            description = "How long to wait for Kafka to answer at start (default: ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    KafkaConfig toConfig() {
+        return new KafkaConfig(bootstrapServers, clientProperties);
+    }
+}

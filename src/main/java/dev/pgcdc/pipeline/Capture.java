@@ -1,0 +1,88 @@
+package dev.pgcdc.pipeline;
+
+import dev.pgcdc.error.CdcException;
+import dev.pgcdc.sink.Sink;
+import dev.pgcdc.source.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A running capture: one thread moving changes from its source to its sink. Owns both and closes them
+ * when it ends. {@link #close()} stops reading, waits for in-flight changes to be acknowledged and
+ * confirmed, and is safe to call twice and from a shutdown hook.
+ */
+public final class Capture implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Capture.class);
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+
+    private final CapturePipeline pipeline;
+    private final Thread thread;
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile RuntimeException failure;
+
+    private Capture(Source source, Sink sink) {
+        this.pipeline = new CapturePipeline(source, sink);
+        this.thread = new Thread(() -> runAndRelease(source, sink), "pgcdc-capture");
+    }
+
+    /** Starts moving changes from {@code source} to {@code sink} on a thread of its own. */
+    public static Capture start(Source source, Sink sink) {
+        Capture capture = new Capture(source, sink);
+        capture.thread.start();
+        return capture;
+    }
+
+    /** Blocks until the capture ends; rethrows what ended it, if it failed. */
+    public void await() throws InterruptedException {
+        finished.await();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** How many changes the sink has acknowledged so far. */
+    public long delivered() {
+        return pipeline.delivered();
+    }
+
+    public boolean isRunning() {
+        return finished.getCount() > 0;
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        pipeline.stop();
+        try {
+            if (!finished.await(DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                log.warn("Capture did not drain within {} s; interrupting it", DRAIN_TIMEOUT.toSeconds());
+                thread.interrupt();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void runAndRelease(Source source, Sink sink) {
+        try (source; sink) {
+            pipeline.run();
+        } catch (CdcException e) {
+            failure = e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            failure = new CdcException(CdcException.Kind.INTERNAL, "capture failed unexpectedly: " + e, e);
+        } finally {
+            finished.countDown();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.pgcdc.sink.kafka;
+
+import dev.pgcdc.config.KafkaConfig;
+import dev.pgcdc.error.CdcException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Start-up checks against the cluster, so a wrong address fails in seconds with a clear line instead of a
+ * producer blocking for a minute: the brokers answer, and the topics exist (created with the broker's
+ * defaults when missing).
+ */
+public final class KafkaClusterCheck {
+
+    private KafkaClusterCheck() {
+    }
+
+    /** Fails with one line when no broker of {@code kafka} answers within {@code timeout}. */
+    public static void verifyReachable(KafkaConfig kafka, Duration timeout) {
+        try (Admin admin = admin(kafka, timeout)) {
+            admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw unreachable(kafka, timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(kafka, timeout, e);
+        }
+    }
+
+    /** Creates those of {@code topics} that do not exist yet, with the broker's default partitions and replicas. */
+    public static void ensureTopics(KafkaConfig kafka, Collection<String> topics, Duration timeout) {
+        try (Admin admin = admin(kafka, timeout)) {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Set<String> missing = new HashSet<>(topics);
+            missing.removeAll(existing);
+            List<NewTopic> creations = missing.stream()
+                    .map(topic -> new NewTopic(topic, Optional.empty(), Optional.empty()))
+                    .toList();
+            for (var result : admin.createTopics(creations).values().values()) {
+                try {
+                    result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new CdcException(CdcException.Kind.CONFIGURATION,
+                                "cannot create Kafka topics " + missing + ": " + e.getCause().getMessage()
+                                        + " (create them yourself or allow this client to)", e);
+                    }
+                }
+            }
+        } catch (TimeoutException | ExecutionException e) {
+            throw unreachable(kafka, timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(kafka, timeout, e);
+        }
+    }
+
+    private static Admin admin(KafkaConfig kafka, Duration timeout) {
+        int millis = (int) timeout.toMillis();
+        try {
+            return Admin.create(kafka.clientProperties(Map.of(
+                    AdminClientConfig.CLIENT_ID_CONFIG, "pgcdc-admin",
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis)));
+        } catch (KafkaException e) {
+            throw KafkaErrors.describe(e, kafka);
+        }
+    }
+
+    private static CdcException unreachable(KafkaConfig kafka, Duration timeout, Exception e) {
+        return new CdcException(CdcException.Kind.UNAVAILABLE,
+                "cannot reach Kafka at " + kafka.bootstrapServers() + " within " + timeout.toSeconds()
+                        + " s: check --kafka (PGCDC_KAFKA_BOOTSTRAP) and that the broker is running", e);
+    }
+}

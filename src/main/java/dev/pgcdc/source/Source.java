@@ -1,0 +1,30 @@
+package dev.pgcdc.source;
+
+import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.Position;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A capture mode: it reads changes from PostgreSQL, in the order the source defines, and is told which of
+ * them are safely in the sink so it can advance its position. Called from one thread.
+ */
+public interface Source extends AutoCloseable {
+
+    /**
+     * Waits up to {@code timeout} for changes and returns those available, in order; an empty list when
+     * none came. A transient failure (a dropped connection) is handled inside: the source reconnects and
+     * returns what it has, possibly nothing.
+     *
+     * @throws dev.pgcdc.error.CdcException when capture cannot go on
+     */
+    List<ChangeEvent> poll(Duration timeout) throws InterruptedException;
+
+    /** Every change up to and including {@code position} is acknowledged by the sink. */
+    void commit(Position position);
+
+    /** Releases the connection; safe to call twice. */
+    @Override
+    void close();
+}

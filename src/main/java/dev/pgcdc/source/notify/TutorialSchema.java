@@ -1,0 +1,53 @@
+package dev.pgcdc.source.notify;
+
+import dev.pgcdc.config.DatabaseConfig;
+import dev.pgcdc.error.CdcException;
+import dev.pgcdc.source.PostgresConnections;
+import dev.pgcdc.source.PostgresErrors;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * Installs the tutorial's {@code sales} table, {@code notify_sales_changes()} function and
+ * {@code sales_trigger} trigger. Idempotent, and yields exactly the objects of the tutorial's own SQL, so a
+ * database prepared by hand and one prepared by pgcdc are the same.
+ */
+public final class TutorialSchema {
+
+    private static final String SCRIPT = "tutorial-schema.sql";
+
+    private TutorialSchema() {
+    }
+
+    public static void install(DatabaseConfig database) {
+        String sql = loadScript();
+        try (Connection connection = PostgresConnections.open(database, "pgcdc-setup")) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+                connection.commit();
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw PostgresErrors.describe(e, database, "installing the tutorial schema");
+        }
+    }
+
+    private static String loadScript() {
+        try (InputStream in = TutorialSchema.class.getResourceAsStream(SCRIPT)) {
+            if (in == null) {
+                throw new CdcException(CdcException.Kind.INTERNAL, "the pgcdc jar lacks " + SCRIPT);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CdcException(CdcException.Kind.INTERNAL, "cannot read " + SCRIPT + " from the pgcdc jar", e);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.pgcdc.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged {@code pgcdc.jar} run as a separate JVM, as a user runs it; its output is collected line by line. */
+public final class PgcdcProcess implements AutoCloseable {
+
+    private final Process process;
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final Thread reader;
+
+    private PgcdcProcess(Process process) {
+        this.process = process;
+        this.reader = new Thread(this::collect, "pgcdc-process-output");
+        reader.start();
+    }
+
+    public static PgcdcProcess start(String... args) throws IOException {
+        Path jar = Path.of(System.getProperty("pgcdc.jar", "target/pgcdc.jar"));
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: integration tests run after `package`");
+        }
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar.toString()));
+        command.addAll(List.of(args));
+        return new PgcdcProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+    }
+
+    /** Waits until a line containing {@code text} was printed; false on timeout or if the process ended first. */
+    public boolean awaitLine(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (lines.stream().anyMatch(line -> line.contains(text))) {
+                return true;
+            }
+            if (!process.isAlive() && !reader.isAlive()) {
+                return lines.stream().anyMatch(line -> line.contains(text));
+            }
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** Waits for the process to end, killing it after {@code timeout}; returns its exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("pgcdc did not exit within " + timeout + "; output:\n" + output());
+        }
+        reader.join(5_000);
+        return process.exitValue();
+    }
+
+    /**
+     * Sends SIGTERM, as a service manager would. Through the handle: {@code Process.destroy()} would also
+     * close our end of the output pipe and lose what the process prints while it shuts down.
+     */
+    public void terminate() {
+        process.toHandle().destroy();
+    }
+
+    public String output() {
+        return String.join("\n", lines);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    private void collect() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                lines.add(line);
+            }
+        } catch (IOException e) {
+            lines.add("[output unreadable: " + e.getMessage() + "]");
+        }
+    }
+}
