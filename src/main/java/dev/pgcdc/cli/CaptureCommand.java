@@ -3,10 +3,14 @@ package dev.pgcdc.cli;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.config.NotifyCaptureConfig;
+import dev.pgcdc.config.TriggerCaptureConfig;
+import dev.pgcdc.error.CdcException;
 import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaSink;
+import dev.pgcdc.source.Source;
 import dev.pgcdc.source.notify.NotifySource;
+import dev.pgcdc.source.trigger.TriggerSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -14,15 +18,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /** {@code pgcdc capture}: streams changes from PostgreSQL into Kafka until stopped. */
 @Command(name = "capture", description = "Stream changes from PostgreSQL into Kafka until Ctrl-C / SIGTERM.")
 final class CaptureCommand implements Callable<Integer> {
-
-    enum Mode { notify }
 
     @Mixin
     DatabaseOptions database;
@@ -31,18 +35,33 @@ final class CaptureCommand implements Callable<Integer> {
     KafkaOptions kafka;
 
     @Option(names = "--mode", required = true, description = "Capture mode: ${COMPLETION-CANDIDATES}")
-    Mode mode;
+    CaptureMode mode;
 
     @Option(names = "--channel", paramLabel = "CHANNEL",
-            description = "LISTEN channel, repeatable (default: " + NotifyCaptureConfig.DEFAULT_CHANNEL + ")")
+            description = "notify: LISTEN channel, repeatable (default: " + NotifyCaptureConfig.DEFAULT_CHANNEL + ")")
     List<String> channels = new ArrayList<>();
 
-    @Option(names = "--topic", paramLabel = "TOPIC", description = "Kafka topic for every channel (default: the channel's name)")
+    @Option(names = "--topic", paramLabel = "TOPIC", description = "notify: Kafka topic for every channel (default: the channel's name)")
     String topic;
 
-    @Option(names = "--key-field", paramLabel = "FIELD", defaultValue = NotifyCaptureConfig.DEFAULT_KEY_FIELD,
-            description = "Payload field that becomes the record key {\"FIELD\":value} (default: ${DEFAULT-VALUE})")
+    @Option(names = "--key-field", paramLabel = "FIELD",
+            description = "notify: payload field that becomes the record key {\"FIELD\":value} (default: id)")
     String keyField;
+
+    @Option(names = "--topic-prefix", paramLabel = "PREFIX",
+            description = "trigger: topics are PREFIX.SCHEMA.TABLE (default: " + TriggerCaptureConfig.DEFAULT_TOPIC_PREFIX + ")")
+    String topicPrefix;
+
+    @Option(names = "--no-tombstones", description = "trigger: do not follow deletes with a tombstone")
+    boolean noTombstones;
+
+    @Option(names = "--poll-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "trigger: read the journal this often when no wake-up arrives (default: 500ms)")
+    Duration pollInterval;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "500",
+            description = "trigger: journal rows per read (default: ${DEFAULT-VALUE})")
+    int batchSize;
 
     @Spec
     CommandSpec spec;
@@ -51,15 +70,15 @@ final class CaptureCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         DatabaseConfig databaseConfig = database.toConfig();
         KafkaConfig kafkaConfig = kafka.toConfig();
-        NotifyCaptureConfig notify = new NotifyCaptureConfig(channels, topic, keyField);
         PrintWriter out = spec.commandLine().getOut();
+        Plan plan = mode == CaptureMode.notify ? notifyPlan(databaseConfig) : triggerPlan(databaseConfig);
 
         KafkaClusterCheck.verifyReachable(kafkaConfig, kafka.timeout);
-        KafkaClusterCheck.ensureTopics(kafkaConfig, notify.topics(), kafka.timeout);
-        NotifySource source = NotifySource.open(databaseConfig, notify);
+        KafkaClusterCheck.ensureTopics(kafkaConfig, plan.topics(), kafka.timeout);
+        Source source = plan.source().get();
         KafkaSink sink;
         try {
-            sink = new KafkaSink(kafkaConfig, notify.topics());
+            sink = new KafkaSink(kafkaConfig, plan.topics());
         } catch (RuntimeException e) {
             source.close();
             throw e;
@@ -71,24 +90,43 @@ final class CaptureCommand implements Callable<Integer> {
             out.flush();
         }, "pgcdc-shutdown");
         Runtime.getRuntime().addShutdownHook(stopper);
-        out.println("Capturing NOTIFY on " + notify.channels() + " from " + databaseConfig.redactedUrl()
-                + " into Kafka " + kafkaConfig.bootstrapServers() + " topic(s) "
-                + notify.channels().stream().map(notify::topicFor).distinct().toList() + ". Ctrl-C to stop.");
+        out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
+                + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop.");
         out.flush();
         try {
             capture.await();
         } finally {
-            removeHook(stopper);
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is already running and will finish the shutdown
+            }
             capture.close();
         }
         return ExitCodes.OK;
     }
 
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is already running and will finish the shutdown
+    /** What one mode captures: its source (opened once the checks pass), the topics it writes, a description. */
+    private record Plan(Supplier<Source> source, List<String> topics, String description) {
+    }
+
+    private Plan notifyPlan(DatabaseConfig databaseConfig) {
+        rejectOptionsOfOtherMode(topicPrefix != null || noTombstones || pollInterval != null, "--topic-prefix, --no-tombstones, --poll-interval");
+        NotifyCaptureConfig notify = new NotifyCaptureConfig(channels, topic, keyField);
+        return new Plan(() -> NotifySource.open(databaseConfig, notify), notify.topics(),
+                "NOTIFY on " + notify.channels() + " -> topic(s) " + notify.channels().stream().map(notify::topicFor).distinct().toList());
+    }
+
+    private Plan triggerPlan(DatabaseConfig databaseConfig) {
+        rejectOptionsOfOtherMode(!channels.isEmpty() || topic != null || keyField != null, "--channel, --topic, --key-field");
+        TriggerCaptureConfig trigger = new TriggerCaptureConfig(topicPrefix, !noTombstones, pollInterval, batchSize);
+        List<String> topics = TriggerSource.topicsOfCapturedTables(databaseConfig, trigger);
+        return new Plan(() -> TriggerSource.open(databaseConfig, trigger), topics, "journal pgcdc.journal -> topics " + topics);
+    }
+
+    private void rejectOptionsOfOtherMode(boolean given, String options) {
+        if (given) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, options + " do not apply to --mode " + mode);
         }
     }
 }

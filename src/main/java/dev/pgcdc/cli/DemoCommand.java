@@ -5,6 +5,7 @@ import dev.pgcdc.config.ConsumeConfig;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.config.NotifyCaptureConfig;
+import dev.pgcdc.config.TriggerCaptureConfig;
 import dev.pgcdc.consume.ChangeFormat;
 import dev.pgcdc.consume.ConsumedChange;
 import dev.pgcdc.consume.TopicConsumer;
@@ -15,9 +16,13 @@ import dev.pgcdc.event.Json;
 import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaSink;
+import dev.pgcdc.event.TableId;
 import dev.pgcdc.source.PostgresConnections;
+import dev.pgcdc.source.Source;
 import dev.pgcdc.source.notify.NotifySource;
 import dev.pgcdc.source.notify.TutorialSchema;
+import dev.pgcdc.source.trigger.JournalSchema;
+import dev.pgcdc.source.trigger.TriggerSource;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -40,6 +45,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code pgcdc demo}: the tutorial end to end on one machine, with an embedded PostgreSQL and Kafka, so
@@ -50,8 +56,13 @@ final class DemoCommand implements Callable<Integer> {
 
     private static final String DATABASE = "postgres";
     private static final String CHANNEL = NotifyCaptureConfig.DEFAULT_CHANNEL;
+    private static final TableId SALES = new TableId("public", "sales");
     private static final String[] CUSTOMERS = {"Ana Souza", "Bruno Lima", "Carla Mendes", "Diego Rocha", "Elisa Prado"};
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
+
+    @Option(names = "--mode", defaultValue = "notify", description = "Capture mode to demonstrate: ${COMPLETION-CANDIDATES} "
+            + "(default: ${DEFAULT-VALUE}; trigger also runs some updates and deletes)")
+    CaptureMode mode;
 
     @Option(names = "--rows", paramLabel = "N",
             description = "Insert N sample sales, wait until all are displayed, print a summary and exit. "
@@ -84,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private int run(PrintWriter out, Resources resources) throws Exception {
         long startedAt = System.nanoTime();
-        out.println("pgcdc demo: the tutorial's LISTEN/NOTIFY pipeline, with an embedded PostgreSQL and Kafka");
+        out.println("pgcdc demo: the tutorial end to end in " + mode + " mode, with an embedded PostgreSQL and Kafka");
         out.flush();
         CompletableFuture<EmbeddedPostgresServer> postgresStart = CompletableFuture.supplyAsync(EmbeddedPostgresServer::start);
         CompletableFuture<EmbeddedKafkaBroker> kafkaStart = CompletableFuture.supplyAsync(EmbeddedKafkaBroker::start);
@@ -93,22 +104,36 @@ final class DemoCommand implements Callable<Integer> {
 
         DatabaseConfig database = new DatabaseConfig(resources.postgres.jdbcUrl(DATABASE), EmbeddedPostgresServer.USER, null);
         KafkaConfig kafka = KafkaConfig.of(resources.kafka.bootstrapServers());
-        NotifyCaptureConfig notify = new NotifyCaptureConfig(List.of(CHANNEL), null, null);
         TutorialSchema.install(database);
-        KafkaClusterCheck.ensureTopics(kafka, notify.topics(), KAFKA_TIMEOUT);
-        resources.capture = Capture.start(NotifySource.open(database, notify), new KafkaSink(kafka, notify.topics()));
+        String topic;
+        Source source;
+        if (mode == CaptureMode.trigger) {
+            JournalSchema.install(database, List.of(SALES));
+            TriggerCaptureConfig trigger = new TriggerCaptureConfig(null, true, null, 500);
+            topic = TriggerSource.topicsOfCapturedTables(database, trigger).get(0);
+            source = TriggerSource.open(database, trigger);
+        } else {
+            NotifyCaptureConfig notify = new NotifyCaptureConfig(List.of(CHANNEL), null, null);
+            topic = notify.topicFor(CHANNEL);
+            source = NotifySource.open(database, notify);
+        }
+        KafkaClusterCheck.ensureTopics(kafka, List.of(topic), KAFKA_TIMEOUT);
+        resources.capture = Capture.start(source, new KafkaSink(kafka, List.of(topic)));
 
         String psql = resources.postgres.psqlCommand(DATABASE);
         out.printf("  PostgreSQL  %s%n", psql);
-        out.printf("  Kafka       bootstrap %s, topic %s%n", kafka.bootstrapServers(), notify.topicFor(CHANNEL));
+        out.printf("  Capture     mode %s -> Kafka bootstrap %s, topic %s%n", mode, kafka.bootstrapServers(), topic);
         out.printf("  Ready in %.1f s. Try it from another terminal:%n", seconds(System.nanoTime() - startedAt));
         out.printf("    %s -c \"INSERT INTO sales (customer_name, amount) VALUES ('Product A', 10);\"%n", psql);
-        out.printf("    ./pgcdc consume --kafka %s --topic %s --from-beginning%n", kafka.bootstrapServers(), notify.topicFor(CHANNEL));
+        out.printf("    ./pgcdc consume --kafka %s --topic %s --from-beginning%n", kafka.bootstrapServers(), topic);
         out.flush();
 
         int sampleRows = rows == null ? CUSTOMERS.length : rows;
-        Arrivals arrivals = new Arrivals(sampleRows);
-        ConsumeConfig consume = new ConsumeConfig(notify.topicFor(CHANNEL), true, null, ConsumeConfig.Format.PRETTY, 0, null);
+        Workload workload = mode == CaptureMode.trigger
+                ? new Workload(sampleRows, Math.max(1, sampleRows / 5), Math.max(1, sampleRows / 10))
+                : new Workload(sampleRows, 0, 0);
+        Arrivals arrivals = new Arrivals(workload.expectedRecords());
+        ConsumeConfig consume = new ConsumeConfig(topic, true, null, ConsumeConfig.Format.PRETTY, 0, null);
         TopicConsumer consumer = new TopicConsumer(kafka, consume);
         ChangeFormat lines = ChangeFormat.of(ConsumeConfig.Format.PRETTY);
         resources.consumer = consumer;
@@ -128,19 +153,20 @@ final class DemoCommand implements Callable<Integer> {
             throw new CdcException(CdcException.Kind.INTERNAL, "the demo consumer got no partition within " + KAFKA_TIMEOUT.toSeconds() + " s");
         }
 
-        out.printf("Inserting %d sample sale(s)...%n", sampleRows);
+        out.println("Running: " + workload.describe());
         out.flush();
         long insertStart = System.nanoTime();
-        insertSales(database, sampleRows, arrivals);
+        workload.run(database, arrivals);
         if (!arrivals.awaitAll(Duration.ofSeconds(60 + sampleRows / 200))) {
-            throw new CdcException(CdcException.Kind.INTERNAL, "only " + arrivals.count() + " of " + sampleRows
-                    + " sales arrived within the time allowed");
+            throw new CdcException(CdcException.Kind.INTERNAL, "only " + arrivals.count() + " of "
+                    + workload.expectedRecords() + " records arrived within the time allowed");
         }
         long elapsed = System.nanoTime() - insertStart;
         List<Long> latencies = arrivals.latencies();
         synchronized (out) {
-            out.printf("demo: %d rows inserted, captured and displayed in %.2f s; end-to-end latency p50 %d ms, max %d ms%n",
-                    sampleRows, seconds(elapsed), percentile(latencies, 50), percentile(latencies, 100));
+            out.printf("demo: %d rows inserted, captured and displayed in %.2f s (%d record(s) in all); "
+                            + "end-to-end latency p50 %d ms, max %d ms%n",
+                    sampleRows, seconds(elapsed), arrivals.count(), percentile(latencies, 50), percentile(latencies, 100));
             out.flush();
         }
         if (rows == null) {
@@ -151,16 +177,41 @@ final class DemoCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private static void insertSales(DatabaseConfig database, int count, Arrivals arrivals) throws SQLException {
-        try (Connection connection = PostgresConnections.open(database, "pgcdc-demo");
-             PreparedStatement insert = connection.prepareStatement(
-                     "INSERT INTO sales (customer_name, amount) VALUES (?, ?) RETURNING id")) {
-            for (int i = 0; i < count; i++) {
-                insert.setString(1, CUSTOMERS[i % CUSTOMERS.length]);
-                insert.setBigDecimal(2, BigDecimal.valueOf(1000 + i * 37L, 2));
-                try (ResultSet inserted = insert.executeQuery()) {
-                    inserted.next();
-                    arrivals.committed(inserted.getLong(1));
+    /** The sample changes: inserts, then updates of the first rows and deletes of the last ones. */
+    private record Workload(int inserts, int updates, int deletes) {
+
+        /** Every change is one record, and each delete is followed by its tombstone. */
+        int expectedRecords() {
+            return inserts + updates + 2 * deletes;
+        }
+
+        String describe() {
+            return inserts + " insert(s)" + (updates + deletes == 0 ? "" : ", " + updates + " update(s), " + deletes + " delete(s)");
+        }
+
+        void run(DatabaseConfig database, Arrivals arrivals) throws SQLException {
+            try (Connection connection = PostgresConnections.open(database, "pgcdc-demo");
+                 PreparedStatement insert = connection.prepareStatement(
+                         "INSERT INTO sales (customer_name, amount) VALUES (?, ?) RETURNING id");
+                 PreparedStatement update = connection.prepareStatement("UPDATE sales SET amount = amount + 1 WHERE id = ?");
+                 PreparedStatement delete = connection.prepareStatement("DELETE FROM sales WHERE id = ?")) {
+                List<Long> ids = new ArrayList<>();
+                for (int i = 0; i < inserts; i++) {
+                    insert.setString(1, CUSTOMERS[i % CUSTOMERS.length]);
+                    insert.setBigDecimal(2, BigDecimal.valueOf(1000 + i * 37L, 2));
+                    try (ResultSet inserted = insert.executeQuery()) {
+                        inserted.next();
+                        ids.add(inserted.getLong(1));
+                        arrivals.committed(inserted.getLong(1));
+                    }
+                }
+                for (int i = 0; i < updates; i++) {
+                    update.setLong(1, ids.get(i % ids.size()));
+                    update.executeUpdate();
+                }
+                for (int i = 0; i < deletes; i++) {
+                    delete.setLong(1, ids.get(ids.size() - 1 - i % ids.size()));
+                    delete.executeUpdate();
                 }
             }
         }
@@ -190,6 +241,7 @@ final class DemoCommand implements Callable<Integer> {
     private static final class Arrivals {
         private final Map<Long, Long> committedAt = new ConcurrentHashMap<>();
         private final Map<Long, Long> latency = new ConcurrentHashMap<>();
+        private final AtomicLong received = new AtomicLong();
         private final CountDownLatch all;
 
         Arrivals(int expected) {
@@ -202,11 +254,24 @@ final class DemoCommand implements Callable<Integer> {
 
         void record(ConsumedChange change) {
             long now = System.nanoTime();
-            JsonNode id = change.value() == null ? null : Json.parse(change.value()).get("id");
-            // A row shows up before its insert has returned when the consumer is faster than the JDBC round trip.
-            if (id != null && latency.putIfAbsent(id.asLong(), now) == null) {
-                all.countDown();
+            received.incrementAndGet();
+            all.countDown();
+            JsonNode id = insertedId(change);
+            if (id != null) {
+                latency.putIfAbsent(id.asLong(), now);
             }
+        }
+
+        /** The id of an inserted sale: the tutorial's payload is the row, a change event has it in "after". */
+        private static JsonNode insertedId(ConsumedChange change) {
+            if (change.value() == null) {
+                return null;
+            }
+            JsonNode value = Json.parse(change.value());
+            if (value.has("op")) {
+                return value.path("op").asText().equals("c") ? value.path("after").get("id") : null;
+            }
+            return value.get("id");
         }
 
         boolean awaitAll(Duration timeout) throws InterruptedException {
@@ -214,7 +279,7 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         long count() {
-            return latency.size();
+            return received.get();
         }
 
         List<Long> latencies() {

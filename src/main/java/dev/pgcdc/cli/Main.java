@@ -1,5 +1,6 @@
 package dev.pgcdc.cli;
 
+import dev.pgcdc.Version;
 import dev.pgcdc.error.CdcException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -9,9 +10,9 @@ import picocli.CommandLine.ScopeType;
 import java.io.PrintWriter;
 
 /** {@code pgcdc}: the entry point. Human output goes to stdout, errors as one line to stderr. */
-@Command(name = "pgcdc", mixinStandardHelpOptions = true, version = "pgcdc 0.1.0",
+@Command(name = "pgcdc", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Streams PostgreSQL changes into Apache Kafka.",
-        subcommands = {SetupCommand.class, CaptureCommand.class, ConsumeCommand.class, DemoCommand.class})
+        subcommands = {SetupCommand.class, TeardownCommand.class, CaptureCommand.class, ConsumeCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
 
     private boolean verbose;
@@ -30,7 +31,14 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: setup, capture, consume or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: setup, teardown, capture, consume or demo");
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"pgcdc " + Version.VALUE};
+        }
     }
 
     public static void main(String[] args) {

@@ -1,25 +1,38 @@
 package dev.pgcdc.cli;
 
 import dev.pgcdc.config.DatabaseConfig;
+import dev.pgcdc.error.CdcException;
+import dev.pgcdc.event.TableId;
 import dev.pgcdc.source.notify.TutorialSchema;
+import dev.pgcdc.source.trigger.JournalSchema;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code pgcdc setup}: prepares a database for capture. */
+/** {@code pgcdc setup}: prepares a database for capture. Idempotent. */
 @Command(name = "setup", description = "Install what capture needs in a database (idempotent).")
 final class SetupCommand implements Callable<Integer> {
 
     @Mixin
     DatabaseOptions database;
 
-    @Option(names = "--tutorial", required = true,
+    @Option(names = "--tutorial",
             description = "Install the tutorial's sales table, notify_sales_changes() function and sales_trigger trigger")
     boolean tutorial;
+
+    @Option(names = "--mode", description = "Capture mode to prepare: ${COMPLETION-CANDIDATES} "
+            + "(trigger: journal in schema pgcdc and triggers on each --table)")
+    CaptureMode mode;
+
+    @Option(names = "--table", paramLabel = "SCHEMA.TABLE", description = "Table to capture (trigger mode; repeatable)")
+    List<String> tables = new ArrayList<>();
 
     @Spec
     CommandSpec spec;
@@ -27,9 +40,23 @@ final class SetupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DatabaseConfig config = database.toConfig();
-        TutorialSchema.install(config);
-        spec.commandLine().getOut().println("Tutorial schema ready in " + config.redactedUrl()
-                + ": table sales, function notify_sales_changes(), trigger sales_trigger -> NOTIFY sales_channel");
+        if (!tutorial && mode != CaptureMode.trigger) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION,
+                    "nothing to set up: pass --tutorial and/or --mode trigger --table SCHEMA.TABLE");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (tutorial) {
+            TutorialSchema.install(config);
+            out.println("Tutorial schema ready in " + config.redactedUrl()
+                    + ": table sales, function notify_sales_changes(), trigger sales_trigger -> NOTIFY sales_channel");
+        }
+        if (mode == CaptureMode.trigger) {
+            List<TableId> tableIds = tables.stream().map(TableId::parse).toList();
+            for (JournalSchema.Installed installed : JournalSchema.install(config, tableIds)) {
+                out.println("Capturing " + installed.table() + " into journal pgcdc.journal"
+                        + (installed.hasPrimaryKey() ? "" : " (no primary key: its events will have a null key)"));
+            }
+        }
         return ExitCodes.OK;
     }
 }

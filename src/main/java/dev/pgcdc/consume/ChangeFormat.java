@@ -36,7 +36,11 @@ public interface ChangeFormat {
         }
     }
 
-    /** {@code TIME TOPIC/PARTITION@OFFSET key=KEY col=value ...} with the row's columns in order. */
+    /**
+     * {@code TIME TOPIC/PARTITION@OFFSET key=KEY col=value ...} with the row's columns in order. A change
+     * event ({@code before}/{@code after}/{@code op}) shows its operation and table, and for an update only the
+     * changed columns as {@code col: old -> new}.
+     */
     final class Pretty implements ChangeFormat {
         @Override
         public String format(ConsumedChange change) {
@@ -55,11 +59,52 @@ public interface ChangeFormat {
             if (row == null) {
                 return line.append(' ').append(change.value().replace("\n", "\\n")).toString();
             }
+            if (isChangeEvent(row)) {
+                appendChangeEvent(line, row);
+            } else {
+                appendColumns(line, row);
+            }
+            return line.toString();
+        }
+
+        private static boolean isChangeEvent(JsonNode value) {
+            return value.has("op") && value.path("source").isObject() && value.has("before") && value.has("after");
+        }
+
+        private static void appendChangeEvent(StringBuilder line, JsonNode event) {
+            JsonNode source = event.get("source");
+            String op = event.get("op").asText();
+            line.append(' ').append(switch (op) {
+                case "c" -> "INSERT";
+                case "u" -> "UPDATE";
+                case "d" -> "DELETE";
+                case "t" -> "TRUNCATE";
+                case "r" -> "READ";
+                default -> op;
+            }).append(' ').append(source.path("schema").asText()).append('.').append(source.path("table").asText());
+            JsonNode before = event.get("before");
+            JsonNode after = event.get("after");
+            if (op.equals("u") && before.isObject() && after.isObject()) {
+                for (Iterator<Map.Entry<String, JsonNode>> fields = after.fields(); fields.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = fields.next();
+                    JsonNode old = before.get(field.getKey());
+                    if (old != null && !old.equals(field.getValue())) {
+                        line.append(' ').append(field.getKey()).append(": ").append(render(old))
+                                .append(" -> ").append(render(field.getValue()));
+                    }
+                }
+            } else if (after.isObject()) {
+                appendColumns(line, after);
+            } else if (before.isObject()) {
+                appendColumns(line, before);
+            }
+        }
+
+        private static void appendColumns(StringBuilder line, JsonNode row) {
             for (Iterator<Map.Entry<String, JsonNode>> fields = row.fields(); fields.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 line.append(' ').append(field.getKey()).append('=').append(render(field.getValue()));
             }
-            return line.toString();
         }
 
         private static JsonNode parseObject(String value) {

@@ -95,7 +95,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         settings.put("share.coordinator.state.topic.replication.factor", "1");
         settings.put("share.coordinator.state.topic.min.isr", "1");
         settings.put("group.initial.rebalance.delay.ms", "0");
-        settings.put("log.flush.interval.messages", Long.toString(Long.MAX_VALUE));
+        settings.put("message.max.bytes", Integer.toString(64 * 1024 * 1024));
+        settings.put("replica.fetch.max.bytes", Integer.toString(64 * 1024 * 1024));
         return settings;
     }
 

@@ -61,6 +61,12 @@ public final class PgcdcProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Sends SIGKILL: the process gets no chance to flush, confirm or clean up. */
+    public void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        process.waitFor();
+    }
+
     /**
      * Sends SIGTERM, as a service manager would. Through the handle: {@code Process.destroy()} would also
      * close our end of the output pipe and lose what the process prints while it shuts down.

@@ -1,0 +1,9 @@
+package dev.pgcdc.cli;
+
+/** The capture modes the CLI offers. */
+enum CaptureMode {
+    /** The tutorial's LISTEN/NOTIFY: payloads as sent, nothing stored. */
+    notify,
+    /** A durable journal written by triggers: every change, nothing lost while capture is down. */
+    trigger
+}

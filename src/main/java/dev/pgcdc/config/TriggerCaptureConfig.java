@@ -1,0 +1,38 @@
+package dev.pgcdc.config;
+
+import dev.pgcdc.error.CdcException;
+
+import java.time.Duration;
+
+/**
+ * How the {@code trigger} capture mode publishes.
+ *
+ * @param topicPrefix  topics are {@code <prefix>.<schema>.<table>} (flag {@code --topic-prefix}, default
+ *                     {@code pgcdc})
+ * @param tombstones   follow each delete with a tombstone (flag {@code --no-tombstones} turns it off)
+ * @param pollInterval how often the journal is read when no wake-up notification arrives (flag
+ *                     {@code --poll-interval}, default 500ms): a lost notification delays, never loses
+ * @param batchSize    journal rows read per query (flag {@code --batch-size}, default 500)
+ */
+public record TriggerCaptureConfig(String topicPrefix, boolean tombstones, Duration pollInterval, int batchSize) {
+
+    public static final String DEFAULT_TOPIC_PREFIX = "pgcdc";
+
+    public TriggerCaptureConfig {
+        if (topicPrefix == null || topicPrefix.isBlank()) {
+            topicPrefix = DEFAULT_TOPIC_PREFIX;
+        }
+        if (!KafkaTopicNames.isValid(topicPrefix)) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, KafkaTopicNames.problem("--topic-prefix", topicPrefix));
+        }
+        if (pollInterval == null) {
+            pollInterval = Duration.ofMillis(500);
+        }
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "--poll-interval must be positive, e.g. 500ms");
+        }
+        if (batchSize < 1 || batchSize > 100_000) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "--batch-size must be between 1 and 100000, got " + batchSize);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.pgcdc.event;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Writes {@link RowChange}s as the events Debezium users know: topic {@code <prefix>.<schema>.<table>},
+ * key = the primary-key columns as a JSON object, value = {@code before}, {@code after}, {@code source},
+ * {@code op}, {@code ts_ms}. Row images are embedded as raw JSON, never re-encoded.
+ *
+ * @param topicPrefix Debezium's {@code topic.prefix}, also written as {@code source.name}
+ * @param database    the captured database's name, written as {@code source.db}
+ * @param version     pgcdc's version, written as {@code source.version}
+ * @param tombstones  whether a delete is followed by a tombstone (same key, null value) for log compaction
+ */
+public record DebeziumEnvelope(String topicPrefix, String database, String version, boolean tombstones) {
+
+    public static final String CONNECTOR = "pgcdc";
+
+    public DebeziumEnvelope {
+        Objects.requireNonNull(topicPrefix, "topicPrefix");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(version, "version");
+    }
+
+    public String topic(TableId table) {
+        return topicPrefix + "." + table.schema() + "." + table.table();
+    }
+
+    /** The change's events: the change itself, then a tombstone for a delete when enabled. */
+    public List<ChangeEvent> events(RowChange change, long nowMillis, Position position, List<Header> headers) {
+        String topic = topic(change.table());
+        String key = key(change);
+        List<ChangeEvent> events = new ArrayList<>(2);
+        events.add(new ChangeEvent(topic, key, value(change, nowMillis), headers, position));
+        if (tombstones && change.op() == RowChange.Op.DELETE && key != null) {
+            events.add(new ChangeEvent(topic, key, null, headers, position));
+        }
+        return events;
+    }
+
+    /** {@code {"col":value,...}} of the primary-key columns, from the new row (old row for deletes); null without key. */
+    String key(RowChange change) {
+        String row = change.after() != null ? change.after() : change.before();
+        if (change.keyColumns().isEmpty() || row == null) {
+            return null;
+        }
+        JsonNode parsed = Json.parse(row);
+        ObjectNode key = Json.mapper().createObjectNode();
+        for (String column : change.keyColumns()) {
+            JsonNode value = parsed.get(column);
+            if (value == null) {
+                return null;
+            }
+            key.set(column, value);
+        }
+        return Json.write(key);
+    }
+
+    String value(RowChange change, long nowMillis) {
+        StringWriter text = new StringWriter(64 + length(change.before()) + length(change.after()));
+        try (JsonGenerator json = Json.mapper().getFactory().createGenerator(text)) {
+            json.writeStartObject();
+            writeRaw(json, "before", change.before());
+            writeRaw(json, "after", change.after());
+            json.writeObjectFieldStart("source");
+            json.writeStringField("version", version);
+            json.writeStringField("connector", CONNECTOR);
+            json.writeStringField("name", topicPrefix);
+            json.writeNumberField("ts_ms", change.sourceTsMillis());
+            json.writeStringField("snapshot", "false");
+            json.writeStringField("db", database);
+            json.writeStringField("sequence", Json.write(Json.mapper().valueToTree(change.sequence())));
+            json.writeStringField("schema", change.table().schema());
+            json.writeStringField("table", change.table().table());
+            json.writeNumberField("txId", change.txId());
+            if (change.lsn() != null) {
+                json.writeNumberField("lsn", change.lsn());
+            }
+            json.writeEndObject();
+            json.writeStringField("op", change.op().code());
+            json.writeNumberField("ts_ms", nowMillis);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return text.toString();
+    }
+
+    private static void writeRaw(JsonGenerator json, String field, String rawJson) throws IOException {
+        json.writeFieldName(field);
+        if (rawJson == null) {
+            json.writeNull();
+        } else {
+            json.writeRawValue(rawJson);
+        }
+    }
+
+    private static int length(String text) {
+        return text == null ? 0 : text.length();
+    }
+}

@@ -1,0 +1,176 @@
+package dev.pgcdc.source.trigger;
+
+import dev.pgcdc.config.DatabaseConfig;
+import dev.pgcdc.error.CdcException;
+import dev.pgcdc.event.TableId;
+import dev.pgcdc.source.PostgresConnections;
+import dev.pgcdc.source.PostgresErrors;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Installs and removes the trigger mode's objects: schema {@code pgcdc} with the journal and the two trigger
+ * functions, and triggers {@code pgcdc_capture} / {@code pgcdc_capture_truncate} on each captured table.
+ * User tables and their data are never touched.
+ */
+public final class JournalSchema {
+
+    static final String ROW_TRIGGER = "pgcdc_capture";
+    static final String TRUNCATE_TRIGGER = "pgcdc_capture_truncate";
+    private static final String INSTALL_SCRIPT = "journal-install.sql";
+
+    private JournalSchema() {
+    }
+
+    /** What {@link #install} did to one table. */
+    public record Installed(TableId table, boolean hasPrimaryKey) {
+    }
+
+    /**
+     * Installs the journal (idempotent) and attaches the triggers to {@code tables}, all in one transaction.
+     *
+     * @throws CdcException naming the first table that does not exist
+     */
+    public static List<Installed> install(DatabaseConfig database, List<TableId> tables) {
+        if (tables.isEmpty()) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "name the tables to capture: --table SCHEMA.TABLE (repeatable)");
+        }
+        String script = loadScript();
+        try (Connection connection = PostgresConnections.open(database, "pgcdc-setup")) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(script);
+                List<Installed> installed = new ArrayList<>();
+                for (TableId table : tables) {
+                    requireTable(connection, database, table);
+                    statement.execute("DROP TRIGGER IF EXISTS " + ROW_TRIGGER + " ON " + table.quoted());
+                    statement.execute("CREATE TRIGGER " + ROW_TRIGGER + " AFTER INSERT OR UPDATE OR DELETE ON "
+                            + table.quoted() + " FOR EACH ROW EXECUTE FUNCTION pgcdc.journal_row_change()");
+                    statement.execute("DROP TRIGGER IF EXISTS " + TRUNCATE_TRIGGER + " ON " + table.quoted());
+                    statement.execute("CREATE TRIGGER " + TRUNCATE_TRIGGER + " AFTER TRUNCATE ON "
+                            + table.quoted() + " FOR EACH STATEMENT EXECUTE FUNCTION pgcdc.journal_truncate()");
+                    installed.add(new Installed(table, !TriggerSource.primaryKey(connection, table).isEmpty()));
+                }
+                connection.commit();
+                return installed;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw PostgresErrors.describe(e, database, "installing the trigger-mode journal");
+        }
+    }
+
+    /**
+     * Removes every pgcdc trigger and the {@code pgcdc} schema. Refuses while the journal still holds
+     * undelivered changes, unless {@code force}.
+     *
+     * @return the tables whose triggers were removed
+     */
+    public static List<TableId> teardown(DatabaseConfig database, boolean force) {
+        try (Connection connection = PostgresConnections.open(database, "pgcdc-setup")) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                long pending = pendingChanges(connection);
+                if (pending > 0 && !force) {
+                    throw new CdcException(CdcException.Kind.CONFIGURATION, "the journal still holds " + pending
+                            + " undelivered change(s): run capture until it is empty, or pass --force to drop them");
+                }
+                List<TableId> tables = new ArrayList<>();
+                List<String> drops = new ArrayList<>();
+                try (ResultSet triggers = statement.executeQuery("""
+                        SELECT c.relnamespace::regnamespace::name, c.relname, t.tgname
+                        FROM pg_trigger t
+                        JOIN pg_class c ON c.oid = t.tgrelid
+                        JOIN pg_proc p ON p.oid = t.tgfoid
+                        JOIN pg_namespace n ON n.oid = p.pronamespace
+                        WHERE n.nspname = 'pgcdc'""")) {
+                    while (triggers.next()) {
+                        TableId table = new TableId(triggers.getString(1), triggers.getString(2));
+                        drops.add("DROP TRIGGER \"" + triggers.getString(3) + "\" ON " + table.quoted());
+                        if (!tables.contains(table)) {
+                            tables.add(table);
+                        }
+                    }
+                }
+                for (String drop : drops) {
+                    statement.execute(drop);
+                }
+                statement.execute("DROP SCHEMA IF EXISTS pgcdc CASCADE");
+                connection.commit();
+                return tables;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw PostgresErrors.describe(e, database, "removing the trigger-mode journal");
+        }
+    }
+
+    /** The tables that currently carry pgcdc's row trigger. */
+    static List<TableId> capturedTables(Connection connection) throws SQLException {
+        List<TableId> tables = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT c.relnamespace::regnamespace::name, c.relname
+                FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                WHERE t.tgname = ? ORDER BY 1, 2""")) {
+            query.setString(1, ROW_TRIGGER);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(new TableId(rows.getString(1), rows.getString(2)));
+                }
+            }
+        }
+        return tables;
+    }
+
+    private static long pendingChanges(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            try (ResultSet exists = statement.executeQuery("SELECT to_regclass('pgcdc.journal') IS NOT NULL")) {
+                exists.next();
+                if (!exists.getBoolean(1)) {
+                    return 0;
+                }
+            }
+            try (ResultSet count = statement.executeQuery("SELECT count(*) FROM pgcdc.journal")) {
+                count.next();
+                return count.getLong(1);
+            }
+        }
+    }
+
+    private static void requireTable(Connection connection, DatabaseConfig database, TableId table) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT to_regclass(?)")) {
+            query.setString(1, table.quoted());
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                if (rows.getString(1) == null) {
+                    throw new CdcException(CdcException.Kind.CONFIGURATION, "table " + table + " does not exist in "
+                            + database.redactedUrl() + ": create it or fix --table");
+                }
+            }
+        }
+    }
+
+    private static String loadScript() {
+        try (InputStream in = JournalSchema.class.getResourceAsStream(INSTALL_SCRIPT)) {
+            if (in == null) {
+                throw new CdcException(CdcException.Kind.INTERNAL, "the pgcdc jar lacks " + INSTALL_SCRIPT);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CdcException(CdcException.Kind.INTERNAL, "cannot read " + INSTALL_SCRIPT + " from the pgcdc jar", e);
+        }
+    }
+}

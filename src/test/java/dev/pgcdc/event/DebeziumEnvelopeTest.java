@@ -1,0 +1,77 @@
+package dev.pgcdc.event;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DebeziumEnvelopeTest {
+
+    private static final TableId SALES = new TableId("public", "sales");
+    private final DebeziumEnvelope envelope = new DebeziumEnvelope("pgcdc", "shop", "1.2.3", true);
+
+    private static RowChange change(RowChange.Op op, String before, String after, List<String> keys) {
+        return new RowChange(op, SALES, before, after, keys, 77, 1_700_000_000_000L, null, List.of("77", "5"));
+    }
+
+    @Test
+    void embedsRowImagesVerbatimAndWritesTheSourceBlock() {
+        String after = "{\"id\":1,\"amount\":12345678901234567890.10,\"doc\":{\"b\":1, \"a\":[1.50]}}";
+        ChangeEvent event = envelope.events(change(RowChange.Op.CREATE, null, after, List.of("id")), 42, null, List.of()).get(0);
+
+        assertThat(event.topic()).isEqualTo("pgcdc.public.sales");
+        assertThat(event.key()).isEqualTo("{\"id\":1}");
+        assertThat(event.value()).isEqualTo("{\"before\":null,\"after\":" + after + ",\"source\":{\"version\":\"1.2.3\","
+                + "\"connector\":\"pgcdc\",\"name\":\"pgcdc\",\"ts_ms\":1700000000000,\"snapshot\":\"false\",\"db\":\"shop\","
+                + "\"sequence\":\"[\\\"77\\\",\\\"5\\\"]\",\"schema\":\"public\",\"table\":\"sales\",\"txId\":77},"
+                + "\"op\":\"c\",\"ts_ms\":42}");
+    }
+
+    @Test
+    void deleteIsKeyedByItsOldRowAndFollowedByATombstone() {
+        List<ChangeEvent> events = envelope.events(
+                change(RowChange.Op.DELETE, "{\"a\":\"x\",\"b\":2,\"c\":3}", null, List.of("b", "a")), 1, null, List.of());
+        assertThat(events).hasSize(2);
+        assertThat(events.get(0).key()).isEqualTo("{\"b\":2,\"a\":\"x\"}");
+        JsonNode value = Json.parse(events.get(0).value());
+        assertThat(value.get("op").asText()).isEqualTo("d");
+        assertThat(value.get("after").isNull()).isTrue();
+        assertThat(events.get(1).key()).isEqualTo(events.get(0).key());
+        assertThat(events.get(1).value()).isNull();
+    }
+
+    @Test
+    void tombstonesCanBeTurnedOffAndKeylessTablesGetNoTombstone() {
+        DebeziumEnvelope quiet = new DebeziumEnvelope("p", "db", "v", false);
+        assertThat(quiet.events(change(RowChange.Op.DELETE, "{\"id\":1}", null, List.of("id")), 1, null, List.of())).hasSize(1);
+        List<ChangeEvent> keyless = envelope.events(change(RowChange.Op.DELETE, "{\"id\":1}", null, List.of()), 1, null, List.of());
+        assertThat(keyless).singleElement().satisfies(e -> assertThat(e.key()).isNull());
+    }
+
+    @Test
+    void truncateHasNoKeyAndNoImages() {
+        ChangeEvent event = envelope.events(change(RowChange.Op.TRUNCATE, null, null, List.of()), 1, null, List.of()).get(0);
+        assertThat(event.key()).isNull();
+        JsonNode value = Json.parse(event.value());
+        assertThat(value.get("op").asText()).isEqualTo("t");
+        assertThat(value.get("before").isNull()).isTrue();
+    }
+
+    @Test
+    void lsnIsWrittenWhenKnownAndImagesAreRequired() {
+        RowChange withLsn = new RowChange(RowChange.Op.CREATE, SALES, null, "{\"id\":1}", List.of("id"), 1, 1, 23_000_000L, List.of());
+        assertThat(Json.parse(envelope.events(withLsn, 1, null, List.of()).get(0).value()).get("source").get("lsn").asLong())
+                .isEqualTo(23_000_000L);
+        assertThatThrownBy(() -> change(RowChange.Op.CREATE, null, null, List.of())).hasMessageContaining("needs its row image");
+    }
+
+    @Test
+    void tableNamesParseWithPublicAsDefaultSchema() {
+        assertThat(TableId.parse("sales")).isEqualTo(SALES);
+        assertThat(TableId.parse("shop.Orders")).isEqualTo(new TableId("shop", "Orders"));
+        assertThat(new TableId("we\"ird", "t").quoted()).isEqualTo("\"we\"\"ird\".\"t\"");
+    }
+}

@@ -1,0 +1,311 @@
+package dev.pgcdc.source.trigger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgcdc.config.DatabaseConfig;
+import dev.pgcdc.config.KafkaConfig;
+import dev.pgcdc.config.TriggerCaptureConfig;
+import dev.pgcdc.consume.ConsumedChange;
+import dev.pgcdc.event.Json;
+import dev.pgcdc.event.TableId;
+import dev.pgcdc.pipeline.Capture;
+import dev.pgcdc.testing.TestServices;
+import dev.pgcdc.testing.Topics;
+import dev.pgcdc.testing.TriggerCapture;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/** The trigger mode through a real PostgreSQL and a real Kafka broker. */
+class TriggerCaptureIT {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private final KafkaConfig kafka = TestServices.kafka();
+
+    @Test
+    void eachOperationBecomesADebeziumEventWithBeforeAndAfter() throws Exception {
+        DatabaseConfig database = TestServices.newDatabase();
+        String prefix = TestServices.uniqueName("ops");
+        TestServices.execute(database, "CREATE TABLE public.items (id int PRIMARY KEY, name text, price numeric(12,2))");
+        JournalSchema.install(database, List.of(new TableId("public", "items")));
+        try (Capture ignored = TriggerCapture.start(database, kafka, config(prefix, true));
+             Connection connection = TestServices.connect(database);
+             Statement statement = connection.createStatement()) {
+            statement.execute("INSERT INTO items VALUES (1, 'pen', 10.50)");
+            statement.execute("UPDATE items SET price = 12.00, name = 'blue pen' WHERE id = 1");
+            statement.execute("DELETE FROM items WHERE id = 1");
+            statement.execute("INSERT INTO items VALUES (2, 'ink', 3.10)");
+            statement.execute("TRUNCATE items");
+            long txId = currentTxId(statement);
+
+            List<ConsumedChange> records = Topics.read(kafka, prefix + ".public.items", 6, WAIT);
+            assertThat(records).hasSize(6);
+
+            JsonNode insert = value(records.get(0));
+            assertThat(records.get(0).key()).isEqualTo("{\"id\":1}");
+            assertThat(insert.get("op").asText()).isEqualTo("c");
+            assertThat(insert.get("before").isNull()).isTrue();
+            assertThat(Json.write(insert.get("after"))).isEqualTo("{\"id\":1,\"name\":\"pen\",\"price\":10.50}");
+            JsonNode source = insert.get("source");
+            assertThat(source.get("connector").asText()).isEqualTo("pgcdc");
+            assertThat(source.get("name").asText()).isEqualTo(prefix);
+            assertThat(source.get("db").asText()).isEqualTo(database.url().substring(database.url().lastIndexOf('/') + 1));
+            assertThat(source.get("schema").asText()).isEqualTo("public");
+            assertThat(source.get("table").asText()).isEqualTo("items");
+            assertThat(source.get("snapshot").asText()).isEqualTo("false");
+            assertThat(source.get("txId").asLong()).isPositive().isLessThan(txId);
+            assertThat(source.get("ts_ms").asLong()).isPositive();
+            assertThat(source.get("version").asText()).isNotBlank();
+            assertThat(Json.parse(source.get("sequence").asText()).isArray()).isTrue();
+            assertThat(insert.get("ts_ms").asLong()).isGreaterThanOrEqualTo(source.get("ts_ms").asLong());
+
+            JsonNode update = value(records.get(1));
+            assertThat(update.get("op").asText()).isEqualTo("u");
+            assertThat(Json.write(update.get("before"))).isEqualTo("{\"id\":1,\"name\":\"pen\",\"price\":10.50}");
+            assertThat(Json.write(update.get("after"))).isEqualTo("{\"id\":1,\"name\":\"blue pen\",\"price\":12.00}");
+
+            JsonNode delete = value(records.get(2));
+            assertThat(records.get(2).key()).isEqualTo("{\"id\":1}");
+            assertThat(delete.get("op").asText()).isEqualTo("d");
+            assertThat(Json.write(delete.get("before"))).isEqualTo("{\"id\":1,\"name\":\"blue pen\",\"price\":12.00}");
+            assertThat(delete.get("after").isNull()).isTrue();
+
+            assertThat(records.get(3).key()).isEqualTo("{\"id\":1}");
+            assertThat(records.get(3).value()).as("tombstone after delete").isNull();
+
+            assertThat(value(records.get(4)).get("op").asText()).isEqualTo("c");
+            JsonNode truncate = value(records.get(5));
+            assertThat(truncate.get("op").asText()).isEqualTo("t");
+            assertThat(records.get(5).key()).isNull();
+            assertThat(truncate.get("before").isNull()).isTrue();
+            assertThat(truncate.get("after").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void typeMatrixIsEncodedExactlyAsRowToJson() throws Exception {
+        DatabaseConfig database = TestServices.newDatabase();
+        String prefix = TestServices.uniqueName("types");
+        TestServices.execute(database, """
+                CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+                CREATE TABLE public.everything (
+                    id bigint PRIMARY KEY, s smallint, i integer, b bigint, n numeric, n2 numeric(30,10),
+                    r real, d double precision, r_nan real, d_inf double precision, d_ninf double precision,
+                    flag boolean, t text, bin bytea, day date, at_time time, at_timetz timetz,
+                    ts timestamp, tstz timestamptz, span interval, u uuid, j json, jb jsonb,
+                    ints int[], texts text[], feeling mood, nothing text)""");
+        JournalSchema.install(database, List.of(new TableId("public", "everything")));
+        try (Capture ignored = TriggerCapture.start(database, kafka, config(prefix, true))) {
+            TestServices.execute(database, """
+                    SET TIME ZONE 'America/Sao_Paulo';
+                    INSERT INTO everything VALUES (1, -32768, 2147483647, 9223372036854775807,
+                        123456789012345678901234567890.123456789, 12345678901234567890.0123456789,
+                        3.14, 2.718281828459045, 'NaN', 'Infinity', '-Infinity',
+                        true, E'unicode ✓ "quotes" \\\\ back\\nline', '\\xDEADBEEF', '2024-02-29', '23:59:59.999999',
+                        '12:00+03', '2024-02-29 13:14:15.123456', '2024-02-29 13:14:15.5+02', '1 year 2 mons 3 days 04:05:06.7',
+                        'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{"b": 1, "a": [1.50, null]}', '{"b": 1, "a": [1.50, null]}',
+                        ARRAY[1, NULL, 3], ARRAY['x', 'y "z"'], 'happy', NULL)""");
+            ConsumedChange record = Topics.read(kafka, prefix + ".public.everything", 1, WAIT).get(0);
+            String expected;
+            try (Connection connection = TestServices.connect(database); Statement statement = connection.createStatement()) {
+                statement.execute("SET TimeZone = 'UTC'");
+                try (ResultSet rs = statement.executeQuery("SELECT row_to_json(e)::text FROM everything e")) {
+                    rs.next();
+                    expected = rs.getString(1);
+                }
+            }
+
+            String event = record.value();
+            String after = Json.write(Json.parse(event).get("after"));
+            assertThat(event).contains("\"after\":" + expected + ",");
+            assertThat(after).isEqualTo(Json.write(Json.parse(expected)));
+            JsonNode row = Json.parse(expected);
+            assertThat(row.get("n").decimalValue()).isEqualByComparingTo("123456789012345678901234567890.123456789");
+            assertThat(row.get("r_nan").asText()).isEqualTo("NaN");
+            assertThat(row.get("j").get("a").get(0).decimalValue().toPlainString()).isEqualTo("1.50");
+            assertThat(row.get("ints").isArray()).isTrue();
+            assertThat(row.get("nothing").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void changesMadeWhileCaptureIsStoppedAreDeliveredInOrderOnRestart() throws Exception {
+        DatabaseConfig database = TestServices.newDatabase();
+        String prefix = TestServices.uniqueName("restart");
+        TestServices.execute(database, "CREATE TABLE counters (id int PRIMARY KEY, n int)");
+        JournalSchema.install(database, List.of(new TableId("public", "counters")));
+        try (Capture ignored = TriggerCapture.start(database, kafka, config(prefix, false))) {
+            TestServices.execute(database, "INSERT INTO counters VALUES (1, 0)");
+            assertThat(Topics.read(kafka, prefix + ".public.counters", 1, WAIT)).hasSize(1);
+        }
+        for (int n = 1; n <= 50; n++) {
+            TestServices.execute(database, "UPDATE counters SET n = " + n + " WHERE id = 1");
+        }
+        assertThat(queryText(database, "SELECT count(*) FROM pgcdc.journal")).isEqualTo("50");
+        try (Capture ignored = TriggerCapture.start(database, kafka, config(prefix, false))) {
+            List<ConsumedChange> records = Topics.read(kafka, prefix + ".public.counters", 51, WAIT);
+            assertThat(records).hasSize(51);
+            for (int n = 1; n <= 50; n++) {
+                assertThat(value(records.get(n)).get("after").get("n").asInt()).isEqualTo(n);
+            }
+            awaitEmptyJournal(database);
+        }
+    }
+
+    @Test
+    void transactionCommittingAfterALaterJournalIdWasReadIsNotSkipped() throws Exception {
+        DatabaseConfig database = TestServices.newDatabase();
+        String prefix = TestServices.uniqueName("interleave");
+        String topic = prefix + ".public.orders";
+        TestServices.execute(database, "CREATE TABLE orders (id int PRIMARY KEY, what text)");
+        JournalSchema.install(database, List.of(new TableId("public", "orders")));
+        try (Capture ignored = TriggerCapture.start(database, kafka, config(prefix, true));
+             Connection slow = TestServices.connect(database);
+             Statement slowStatement = slow.createStatement()) {
+            slow.setAutoCommit(false);
+            slowStatement.execute("INSERT INTO orders VALUES (1, 'slow: journal id first, commits last')");
+            TestServices.execute(database, "INSERT INTO orders VALUES (2, 'fast: later journal id, commits first')");
+
+            assertThat(Topics.read(kafka, topic, 1, WAIT)).singleElement()
+                    .satisfies(record -> assertThat(record.key()).isEqualTo("{\"id\":2}"));
+            awaitEmptyJournal(database); // the slow transaction's row is not visible yet
+
+            slow.commit();
+            List<ConsumedChange> records = Topics.read(kafka, topic, 2, WAIT);
+            assertThat(records).extracting(ConsumedChange::key).containsExactly("{\"id\":2}", "{\"id\":1}");
+            assertThat(slowJournalIdIsLower(records)).isTrue();
+            awaitEmptyJournal(database);
+        }
+    }
+
+    @Test
+    void tenMegabyteRowAndIdenticalRowsInOneTransactionAreAllDelivered() throws Exception {
+        DatabaseConfig database = TestServices.newDatabase();
+        String prefix = TestServices.uniqueName("sizes");
+        TestServices.execute(database, "CREATE TABLE notes (body text); CREATE TABLE docs (id int PRIMARY KEY, body text)");
+        JournalSchema.install(database, List.of(new TableId("public", "notes"), new TableId("public", "docs")));
+        String big = randomText(10 * 1024 * 1024);
+        try (Capture ignored = TriggerCapture.start(database, kafka, config(prefix, true));
+             Connection connection = TestServices.connect(database)) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("INSERT INTO notes VALUES ('same'), ('same')");
+            }
+            connection.commit();
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO docs VALUES (1, ?)")) {
+                insert.setString(1, big);
+                insert.executeUpdate();
+            }
+            connection.commit();
+
+            List<ConsumedChange> notes = Topics.read(kafka, prefix + ".public.notes", 2, WAIT);
+            assertThat(notes).hasSize(2).allSatisfy(record -> {
+                assertThat(record.key()).as("no primary key, no key").isNull();
+                assertThat(Json.write(value(record).get("after"))).isEqualTo("{\"body\":\"same\"}");
+            });
+            List<ConsumedChange> docs = Topics.read(kafka, prefix + ".public.docs", 1, WAIT);
+            assertThat(docs).singleElement().satisfies(record ->
+                    assertThat(value(record).get("after").get("body").asText()).isEqualTo(big));
+        }
+    }
+
+    @Test
+    void rolledBackTransactionEmitsNothing() throws Exception {
+        DatabaseConfig database = TestServices.newDatabase();
+        String prefix = TestServices.uniqueName("rollback");
+        TestServices.execute(database, "CREATE TABLE t (id int PRIMARY KEY)");
+        JournalSchema.install(database, List.of(new TableId("public", "t")));
+        try (Capture ignored = TriggerCapture.start(database, kafka, config(prefix, true));
+             Connection connection = TestServices.connect(database)) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("INSERT INTO t VALUES (1)");
+                connection.rollback();
+                statement.execute("INSERT INTO t VALUES (2)");
+                connection.commit();
+            }
+            List<ConsumedChange> records = Topics.read(kafka, prefix + ".public.t", 10, Duration.ofSeconds(5));
+            assertThat(records).extracting(ConsumedChange::key).containsExactly("{\"id\":2}");
+        }
+    }
+
+    @Test
+    void teardownRemovesEveryPgcdcObjectAndKeepsUserData() throws Exception {
+        DatabaseConfig database = TestServices.newDatabase();
+        TestServices.execute(database, "CREATE TABLE keep (id int PRIMARY KEY); INSERT INTO keep VALUES (1), (2)");
+        JournalSchema.install(database, List.of(new TableId("public", "keep")));
+        TestServices.execute(database, "INSERT INTO keep VALUES (3)");
+
+        assertThat(queryText(database, "SELECT count(*) FROM pgcdc.journal")).isEqualTo("1");
+        assertThat(catchThrowable(() -> JournalSchema.teardown(database, false)))
+                .hasMessageContaining("1 undelivered change(s)");
+
+        assertThat(JournalSchema.teardown(database, true)).containsExactly(new TableId("public", "keep"));
+        assertThat(queryText(database, "SELECT count(*) FROM pg_namespace WHERE nspname = 'pgcdc'")).isEqualTo("0");
+        assertThat(queryText(database, "SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'pgcdc%'")).isEqualTo("0");
+        assertThat(queryText(database, "SELECT count(*) FROM pg_proc WHERE proname LIKE 'journal_%'")).isEqualTo("0");
+        assertThat(queryText(database, "SELECT string_agg(id::text, ',' ORDER BY id) FROM keep")).isEqualTo("1,2,3");
+        TestServices.execute(database, "INSERT INTO keep VALUES (4)");
+        assertThat(JournalSchema.teardown(database, false)).isEmpty();
+    }
+
+    private static TriggerCaptureConfig config(String prefix, boolean tombstones) {
+        return new TriggerCaptureConfig(prefix, tombstones, Duration.ofMillis(200), 500);
+    }
+
+    private static JsonNode value(ConsumedChange record) {
+        return Json.parse(record.value());
+    }
+
+    private static boolean slowJournalIdIsLower(List<ConsumedChange> records) {
+        long fast = journalId(records.get(0));
+        long slow = journalId(records.get(1));
+        return slow < fast;
+    }
+
+    private static long journalId(ConsumedChange record) {
+        JsonNode sequence = Json.parse(value(record).get("source").get("sequence").asText());
+        return sequence.get(1).asLong();
+    }
+
+    private static long currentTxId(Statement statement) throws Exception {
+        try (ResultSet rs = statement.executeQuery("SELECT txid_current()")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static String queryText(DatabaseConfig database, String sql) throws Exception {
+        try (Connection connection = TestServices.connect(database);
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    static void awaitEmptyJournal(DatabaseConfig database) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!queryText(database, "SELECT count(*) FROM pgcdc.journal").equals("0")) {
+            assertThat(System.nanoTime()).as("journal drained").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private static String randomText(int length) {
+        Random random = new Random(42);
+        StringBuilder text = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            text.append((char) ('a' + random.nextInt(26)));
+        }
+        return text.toString();
+    }
+}
