@@ -2,6 +2,7 @@ package dev.pgcdc.cli;
 
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.KafkaConfig;
+import dev.pgcdc.config.LogicalCaptureConfig;
 import dev.pgcdc.config.NotifyCaptureConfig;
 import dev.pgcdc.config.TriggerCaptureConfig;
 import dev.pgcdc.error.CdcException;
@@ -9,6 +10,7 @@ import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaSink;
 import dev.pgcdc.source.Source;
+import dev.pgcdc.source.logical.LogicalSource;
 import dev.pgcdc.source.notify.NotifySource;
 import dev.pgcdc.source.trigger.TriggerSource;
 import picocli.CommandLine.Command;
@@ -63,6 +65,16 @@ final class CaptureCommand implements Callable<Integer> {
             description = "trigger: journal rows per read (default: ${DEFAULT-VALUE})")
     int batchSize;
 
+    @Option(names = "--slot", paramLabel = "NAME", description = "logical: replication slot, created when missing (default: pgcdc)")
+    String slot;
+
+    @Option(names = "--publication", paramLabel = "NAME", description = "logical: publication to stream (default: pgcdc)")
+    String publication;
+
+    @Option(names = "--heartbeat-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "logical: heartbeat so an idle slot advances (default: 10s; PostgreSQL 14+)")
+    Duration heartbeatInterval;
+
     @Spec
     CommandSpec spec;
 
@@ -71,7 +83,11 @@ final class CaptureCommand implements Callable<Integer> {
         DatabaseConfig databaseConfig = database.toConfig();
         KafkaConfig kafkaConfig = kafka.toConfig();
         PrintWriter out = spec.commandLine().getOut();
-        Plan plan = mode == CaptureMode.notify ? notifyPlan(databaseConfig) : triggerPlan(databaseConfig);
+        Plan plan = switch (mode) {
+            case notify -> notifyPlan(databaseConfig);
+            case trigger -> triggerPlan(databaseConfig);
+            case logical -> logicalPlan(databaseConfig);
+        };
 
         KafkaClusterCheck.verifyReachable(kafkaConfig, kafka.timeout);
         KafkaClusterCheck.ensureTopics(kafkaConfig, plan.topics(), kafka.timeout);
@@ -111,7 +127,9 @@ final class CaptureCommand implements Callable<Integer> {
     }
 
     private Plan notifyPlan(DatabaseConfig databaseConfig) {
-        rejectOptionsOfOtherMode(topicPrefix != null || noTombstones || pollInterval != null, "--topic-prefix, --no-tombstones, --poll-interval");
+        rejectOptionsOfOtherMode(topicPrefix != null || noTombstones || pollInterval != null || slot != null
+                || publication != null || heartbeatInterval != null,
+                "--topic-prefix, --no-tombstones, --poll-interval, --slot, --publication, --heartbeat-interval");
         NotifyCaptureConfig notify = new NotifyCaptureConfig(channels, topic, keyField);
         return new Plan(() -> NotifySource.open(databaseConfig, notify), notify.topics(),
                 "NOTIFY on " + notify.channels() + " -> topic(s) " + notify.channels().stream().map(notify::topicFor).distinct().toList());
@@ -119,9 +137,20 @@ final class CaptureCommand implements Callable<Integer> {
 
     private Plan triggerPlan(DatabaseConfig databaseConfig) {
         rejectOptionsOfOtherMode(!channels.isEmpty() || topic != null || keyField != null, "--channel, --topic, --key-field");
+        rejectOptionsOfOtherMode(slot != null || publication != null || heartbeatInterval != null,
+                "--slot, --publication, --heartbeat-interval");
         TriggerCaptureConfig trigger = new TriggerCaptureConfig(topicPrefix, !noTombstones, pollInterval, batchSize);
         List<String> topics = TriggerSource.topicsOfCapturedTables(databaseConfig, trigger);
         return new Plan(() -> TriggerSource.open(databaseConfig, trigger), topics, "journal pgcdc.journal -> topics " + topics);
+    }
+
+    private Plan logicalPlan(DatabaseConfig databaseConfig) {
+        rejectOptionsOfOtherMode(!channels.isEmpty() || topic != null || keyField != null, "--channel, --topic, --key-field");
+        rejectOptionsOfOtherMode(pollInterval != null, "--poll-interval");
+        LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, topicPrefix, !noTombstones, heartbeatInterval);
+        List<String> topics = LogicalSource.topicsOfPublishedTables(databaseConfig, logical);
+        return new Plan(() -> LogicalSource.open(databaseConfig, logical), topics,
+                "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics);
     }
 
     private void rejectOptionsOfOtherMode(boolean given, String options) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgcdc.config.ConsumeConfig;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.KafkaConfig;
+import dev.pgcdc.config.LogicalCaptureConfig;
 import dev.pgcdc.config.NotifyCaptureConfig;
 import dev.pgcdc.config.TriggerCaptureConfig;
 import dev.pgcdc.consume.ChangeFormat;
@@ -19,6 +20,8 @@ import dev.pgcdc.sink.kafka.KafkaSink;
 import dev.pgcdc.event.TableId;
 import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.Source;
+import dev.pgcdc.source.logical.LogicalSetup;
+import dev.pgcdc.source.logical.LogicalSource;
 import dev.pgcdc.source.notify.NotifySource;
 import dev.pgcdc.source.notify.TutorialSchema;
 import dev.pgcdc.source.trigger.JournalSchema;
@@ -61,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
 
     @Option(names = "--mode", defaultValue = "notify", description = "Capture mode to demonstrate: ${COMPLETION-CANDIDATES} "
-            + "(default: ${DEFAULT-VALUE}; trigger also runs some updates and deletes)")
+            + "(default: ${DEFAULT-VALUE}; trigger and logical also run some updates and deletes)")
     CaptureMode mode;
 
     @Option(names = "--rows", paramLabel = "N",
@@ -107,7 +110,12 @@ final class DemoCommand implements Callable<Integer> {
         TutorialSchema.install(database);
         String topic;
         Source source;
-        if (mode == CaptureMode.trigger) {
+        if (mode == CaptureMode.logical) {
+            LogicalCaptureConfig logical = new LogicalCaptureConfig(null, null, null, true, null);
+            LogicalSetup.install(database, logical.publication(), List.of(SALES), false, false);
+            topic = LogicalSource.topicsOfPublishedTables(database, logical).get(0);
+            source = LogicalSource.open(database, logical);
+        } else if (mode == CaptureMode.trigger) {
             JournalSchema.install(database, List.of(SALES));
             TriggerCaptureConfig trigger = new TriggerCaptureConfig(null, true, null, 500);
             topic = TriggerSource.topicsOfCapturedTables(database, trigger).get(0);
@@ -129,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
         out.flush();
 
         int sampleRows = rows == null ? CUSTOMERS.length : rows;
-        Workload workload = mode == CaptureMode.trigger
+        Workload workload = mode != CaptureMode.notify
                 ? new Workload(sampleRows, Math.max(1, sampleRows / 5), Math.max(1, sampleRows / 10))
                 : new Workload(sampleRows, 0, 0);
         Arrivals arrivals = new Arrivals(workload.expectedRecords());

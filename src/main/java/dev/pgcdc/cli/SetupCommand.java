@@ -1,9 +1,11 @@
 package dev.pgcdc.cli;
 
 import dev.pgcdc.config.DatabaseConfig;
+import dev.pgcdc.config.LogicalCaptureConfig;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.TableId;
 import dev.pgcdc.source.notify.TutorialSchema;
+import dev.pgcdc.source.logical.LogicalSetup;
 import dev.pgcdc.source.trigger.JournalSchema;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,11 +30,21 @@ final class SetupCommand implements Callable<Integer> {
     boolean tutorial;
 
     @Option(names = "--mode", description = "Capture mode to prepare: ${COMPLETION-CANDIDATES} "
-            + "(trigger: journal in schema pgcdc and triggers on each --table)")
+            + "(trigger: journal in schema pgcdc and triggers on each --table; logical: a publication)")
     CaptureMode mode;
 
-    @Option(names = "--table", paramLabel = "SCHEMA.TABLE", description = "Table to capture (trigger mode; repeatable)")
+    @Option(names = "--table", paramLabel = "SCHEMA.TABLE", description = "Table to capture (trigger, logical; repeatable)")
     List<String> tables = new ArrayList<>();
+
+    @Option(names = "--all-tables", description = "logical: publish every table of the database (needs a superuser)")
+    boolean allTables;
+
+    @Option(names = "--publication", paramLabel = "NAME", description = "logical: publication name (default: pgcdc)")
+    String publication;
+
+    @Option(names = "--replica-identity-full",
+            description = "logical: set REPLICA IDENTITY FULL on the tables, so updates and deletes carry the whole old row")
+    boolean replicaIdentityFull;
 
     @Spec
     CommandSpec spec;
@@ -40,9 +52,9 @@ final class SetupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DatabaseConfig config = database.toConfig();
-        if (!tutorial && mode != CaptureMode.trigger) {
+        if (!tutorial && mode != CaptureMode.trigger && mode != CaptureMode.logical) {
             throw new CdcException(CdcException.Kind.CONFIGURATION,
-                    "nothing to set up: pass --tutorial and/or --mode trigger --table SCHEMA.TABLE");
+                    "nothing to set up: pass --tutorial and/or --mode trigger|logical --table SCHEMA.TABLE");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (tutorial) {
@@ -56,6 +68,14 @@ final class SetupCommand implements Callable<Integer> {
                 out.println("Capturing " + installed.table() + " into journal pgcdc.journal"
                         + (installed.hasPrimaryKey() ? "" : " (no primary key: its events will have a null key)"));
             }
+        }
+        if (mode == CaptureMode.logical) {
+            LogicalCaptureConfig logical = new LogicalCaptureConfig(null, publication, null, true, null);
+            List<TableId> tableIds = tables.stream().map(TableId::parse).toList();
+            LogicalSetup.install(config, logical.publication(), tableIds, allTables, replicaIdentityFull);
+            out.println("Publication " + logical.publication() + " ready: " + (allTables ? "all tables" : tableIds)
+                    + (replicaIdentityFull ? ", REPLICA IDENTITY FULL" : "")
+                    + ". The slot is created by the first `pgcdc capture --mode logical`.");
         }
         return ExitCodes.OK;
     }

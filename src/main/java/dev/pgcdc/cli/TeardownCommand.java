@@ -1,7 +1,9 @@
 package dev.pgcdc.cli;
 
 import dev.pgcdc.config.DatabaseConfig;
+import dev.pgcdc.config.LogicalCaptureConfig;
 import dev.pgcdc.event.TableId;
+import dev.pgcdc.source.logical.LogicalSetup;
 import dev.pgcdc.source.trigger.JournalSchema;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,8 +21,14 @@ final class TeardownCommand implements Callable<Integer> {
     @Mixin
     DatabaseOptions database;
 
-    @Option(names = "--mode", required = true, description = "Capture mode to remove: trigger")
+    @Option(names = "--mode", required = true, description = "Capture mode to remove: trigger or logical")
     CaptureMode mode;
+
+    @Option(names = "--slot", paramLabel = "NAME", description = "logical: replication slot to drop (default: pgcdc)")
+    String slot;
+
+    @Option(names = "--publication", paramLabel = "NAME", description = "logical: publication to drop (default: pgcdc)")
+    String publication;
 
     @Option(names = "--force", description = "Also drop changes still waiting in the journal")
     boolean force;
@@ -31,6 +39,13 @@ final class TeardownCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DatabaseConfig config = database.toConfig();
+        if (mode == CaptureMode.logical) {
+            LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, null, true, null);
+            LogicalSetup.teardown(config, logical.slot(), logical.publication());
+            spec.commandLine().getOut().println("Dropped replication slot " + logical.slot() + " and publication "
+                    + logical.publication() + " (if they existed).");
+            return ExitCodes.OK;
+        }
         if (mode != CaptureMode.trigger) {
             spec.commandLine().getOut().println("Nothing to remove for mode " + mode + ".");
             return ExitCodes.OK;

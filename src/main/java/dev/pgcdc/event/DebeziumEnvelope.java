@@ -24,6 +24,8 @@ import java.util.Objects;
 public record DebeziumEnvelope(String topicPrefix, String database, String version, boolean tombstones) {
 
     public static final String CONNECTOR = "pgcdc";
+    /** Lists the columns missing from {@code after} because PostgreSQL did not send their unchanged TOASTed value. */
+    public static final String UNAVAILABLE_COLUMNS = "unavailable_columns";
 
     public DebeziumEnvelope {
         Objects.requireNonNull(topicPrefix, "topicPrefix");
@@ -87,6 +89,13 @@ public record DebeziumEnvelope(String topicPrefix, String database, String versi
             }
             json.writeEndObject();
             json.writeStringField("op", change.op().code());
+            if (!change.unavailableColumns().isEmpty()) {
+                json.writeArrayFieldStart(UNAVAILABLE_COLUMNS);
+                for (String column : change.unavailableColumns()) {
+                    json.writeString(column);
+                }
+                json.writeEndArray();
+            }
             json.writeNumberField("ts_ms", nowMillis);
             json.writeEndObject();
         } catch (IOException e) {

@@ -16,9 +16,11 @@ import java.util.Objects;
  * @param sourceTsMillis when the change happened in the database, epoch milliseconds
  * @param lsn           the change's WAL position, or null when the mode does not know it
  * @param sequence      Debezium's {@code source.sequence}: positions that order events, as text
+ * @param unavailableColumns columns left out of {@code after} because their unchanged TOASTed value was not
+ *                      sent and no old image held it; never filled with a made-up value
  */
 public record RowChange(Op op, TableId table, String before, String after, List<String> keyColumns, long txId,
-                        long sourceTsMillis, Long lsn, List<String> sequence) {
+                        long sourceTsMillis, Long lsn, List<String> sequence, List<String> unavailableColumns) {
 
     /** Debezium's operation codes. */
     public enum Op {
@@ -40,6 +42,7 @@ public record RowChange(Op op, TableId table, String before, String after, List<
         Objects.requireNonNull(table, "table");
         keyColumns = List.copyOf(keyColumns);
         sequence = List.copyOf(sequence);
+        unavailableColumns = List.copyOf(unavailableColumns);
         if (op == Op.CREATE && after == null || op == Op.DELETE && before == null) {
             throw new IllegalArgumentException(op + " needs its row image");
         }

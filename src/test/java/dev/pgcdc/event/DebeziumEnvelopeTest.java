@@ -14,7 +14,7 @@ class DebeziumEnvelopeTest {
     private final DebeziumEnvelope envelope = new DebeziumEnvelope("pgcdc", "shop", "1.2.3", true);
 
     private static RowChange change(RowChange.Op op, String before, String after, List<String> keys) {
-        return new RowChange(op, SALES, before, after, keys, 77, 1_700_000_000_000L, null, List.of("77", "5"));
+        return new RowChange(op, SALES, before, after, keys, 77, 1_700_000_000_000L, null, List.of("77", "5"), List.of());
     }
 
     @Test
@@ -62,7 +62,7 @@ class DebeziumEnvelopeTest {
 
     @Test
     void lsnIsWrittenWhenKnownAndImagesAreRequired() {
-        RowChange withLsn = new RowChange(RowChange.Op.CREATE, SALES, null, "{\"id\":1}", List.of("id"), 1, 1, 23_000_000L, List.of());
+        RowChange withLsn = new RowChange(RowChange.Op.CREATE, SALES, null, "{\"id\":1}", List.of("id"), 1, 1, 23_000_000L, List.of(), List.of());
         assertThat(Json.parse(envelope.events(withLsn, 1, null, List.of()).get(0).value()).get("source").get("lsn").asLong())
                 .isEqualTo(23_000_000L);
         assertThatThrownBy(() -> change(RowChange.Op.CREATE, null, null, List.of())).hasMessageContaining("needs its row image");

@@ -3,6 +3,7 @@ package dev.pgcdc.source.trigger;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.TableId;
+import dev.pgcdc.source.Catalog;
 import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.PostgresErrors;
 
@@ -58,7 +59,7 @@ public final class JournalSchema {
                     statement.execute("DROP TRIGGER IF EXISTS " + TRUNCATE_TRIGGER + " ON " + table.quoted());
                     statement.execute("CREATE TRIGGER " + TRUNCATE_TRIGGER + " AFTER TRUNCATE ON "
                             + table.quoted() + " FOR EACH STATEMENT EXECUTE FUNCTION pgcdc.journal_truncate()");
-                    installed.add(new Installed(table, !TriggerSource.primaryKey(connection, table).isEmpty()));
+                    installed.add(new Installed(table, !Catalog.primaryKey(connection, table).isEmpty()));
                 }
                 connection.commit();
                 return installed;

@@ -8,6 +8,7 @@ import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.event.Position;
 import dev.pgcdc.event.TableId;
+import dev.pgcdc.source.Catalog;
 import dev.pgcdc.source.ListeningConnection;
 import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.PostgresErrors;
@@ -78,7 +79,7 @@ public final class TriggerSource implements Source {
         ListeningConnection listening = ListeningConnection.open(database, APPLICATION_NAME, List.of(WAKE_UP_CHANNEL));
         try {
             Connection connection = listening.get(Duration.ZERO);
-            String databaseName = currentDatabase(connection);
+            String databaseName = Catalog.currentDatabase(connection);
             try (Statement statement = connection.createStatement();
                  ResultSet journal = statement.executeQuery("SELECT to_regclass('pgcdc.journal') IS NOT NULL")) {
                 journal.next();
@@ -105,7 +106,7 @@ public final class TriggerSource implements Source {
     /** The topics of the tables that carry pgcdc's trigger now, to create them before capture starts. */
     public static List<String> topicsOfCapturedTables(DatabaseConfig database, TriggerCaptureConfig config) {
         try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME)) {
-            DebeziumEnvelope envelope = new DebeziumEnvelope(config.topicPrefix(), currentDatabase(connection), Version.VALUE, false);
+            DebeziumEnvelope envelope = new DebeziumEnvelope(config.topicPrefix(), Catalog.currentDatabase(connection), Version.VALUE, false);
             return JournalSchema.capturedTables(connection).stream().map(envelope::topic).toList();
         } catch (SQLException e) {
             throw PostgresErrors.describe(e, database, "listing the captured tables");
@@ -220,39 +221,12 @@ public final class TriggerSource implements Source {
     private List<String> keyColumns(Connection connection, TableId table) throws SQLException {
         List<String> known = primaryKeys.get(table);
         if (known == null) {
-            known = primaryKey(connection, table);
+            known = Catalog.primaryKey(connection, table);
             primaryKeys.put(table, known);
             if (known.isEmpty()) {
                 log.warn("Table {} has no primary key: its events carry a null key", table);
             }
         }
         return known;
-    }
-
-    /** The table's primary-key columns in key order; empty when it has none or no longer exists. */
-    static List<String> primaryKey(Connection connection, TableId table) throws SQLException {
-        List<String> columns = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT a.attname
-                FROM pg_index i
-                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-                WHERE i.indrelid = to_regclass(?) AND i.indisprimary
-                ORDER BY array_position(i.indkey::int2[], a.attnum)""")) {
-            query.setString(1, table.quoted());
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    columns.add(rows.getString(1));
-                }
-            }
-        }
-        return columns;
-    }
-
-    private static String currentDatabase(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet name = statement.executeQuery("SELECT current_database()")) {
-            name.next();
-            return name.getString(1);
-        }
     }
 }

@@ -1,0 +1,44 @@
+package dev.pgcdc.source;
+
+import dev.pgcdc.event.TableId;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Catalog lookups every capture mode needs. */
+public final class Catalog {
+
+    private Catalog() {
+    }
+
+    /** The table's primary-key columns in key order; empty when it has none or no longer exists. */
+    public static List<String> primaryKey(Connection connection, TableId table) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT a.attname
+                FROM pg_index i
+                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+                WHERE i.indrelid = to_regclass(?) AND i.indisprimary
+                ORDER BY array_position(i.indkey::int2[], a.attnum)""")) {
+            query.setString(1, table.quoted());
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    columns.add(rows.getString(1));
+                }
+            }
+        }
+        return columns;
+    }
+
+    public static String currentDatabase(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT current_database()");
+             ResultSet name = query.executeQuery()) {
+            name.next();
+            return name.getString(1);
+        }
+    }
+}

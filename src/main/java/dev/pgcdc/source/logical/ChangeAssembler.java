@@ -1,0 +1,169 @@
+package dev.pgcdc.source.logical;
+
+import dev.pgcdc.event.RowChange;
+import dev.pgcdc.event.TableId;
+import dev.pgcdc.source.logical.PgOutputMessage.Begin;
+import dev.pgcdc.source.logical.PgOutputMessage.Column;
+import dev.pgcdc.source.logical.PgOutputMessage.Delete;
+import dev.pgcdc.source.logical.PgOutputMessage.Insert;
+import dev.pgcdc.source.logical.PgOutputMessage.Relation;
+import dev.pgcdc.source.logical.PgOutputMessage.Text;
+import dev.pgcdc.source.logical.PgOutputMessage.Truncate;
+import dev.pgcdc.source.logical.PgOutputMessage.TupleValue;
+import dev.pgcdc.source.logical.PgOutputMessage.Type;
+import dev.pgcdc.source.logical.PgOutputMessage.Update;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Turns decoded pgoutput messages into {@link RowChange}s: remembers relations and types, the current
+ * transaction, and encodes tuples as row_to_json text. Pure: primary keys come from a lookup given at
+ * construction, LSNs from the caller.
+ */
+final class ChangeAssembler {
+
+    private final Function<TableId, List<String>> primaryKeys;
+    private final Map<Integer, Relation> relations = new HashMap<>();
+    private final Map<Integer, String> typeNames = new HashMap<>();
+    private Begin transaction;
+    private Lsn lastCommit = Lsn.ZERO;
+
+    ChangeAssembler(Function<TableId, List<String>> primaryKeys) {
+        this.primaryKeys = primaryKeys;
+    }
+
+    void relation(Relation relation) {
+        relations.put(relation.oid(), relation);
+    }
+
+    void type(Type type) {
+        typeNames.put(type.oid(), type.name());
+    }
+
+    void begin(Begin begin) {
+        transaction = begin;
+    }
+
+    void commit(Lsn endLsn) {
+        transaction = null;
+        lastCommit = endLsn;
+    }
+
+    /** Forgets everything, for a new stream: the server sends Relation messages again. */
+    void reset() {
+        relations.clear();
+        typeNames.clear();
+        transaction = null;
+    }
+
+    RowChange insert(Insert insert, Lsn lsn) {
+        Relation relation = relation(insert.relationOid());
+        Row after = encode(relation, insert.newTuple(), null, false);
+        return change(RowChange.Op.CREATE, relation, null, after, lsn);
+    }
+
+    RowChange update(Update update, Lsn lsn) {
+        Relation relation = relation(update.relationOid());
+        List<TupleValue> old = update.oldTuple();
+        String before = old == null ? null : encode(relation, old, null, update.oldKind() == 'K').json();
+        Row after = encode(relation, update.newTuple(), update.oldKind() == 'O' ? old : null, false);
+        return change(RowChange.Op.UPDATE, relation, before, after, lsn);
+    }
+
+    RowChange delete(Delete delete, Lsn lsn) {
+        Relation relation = relation(delete.relationOid());
+        String before = encode(relation, delete.oldTuple(), null, delete.oldKind() == 'K').json();
+        return change(RowChange.Op.DELETE, relation, before, null, lsn);
+    }
+
+    List<RowChange> truncate(Truncate truncate, Lsn lsn) {
+        List<RowChange> changes = new ArrayList<>();
+        for (int oid : truncate.relationOids()) {
+            changes.add(change(RowChange.Op.TRUNCATE, relation(oid), null, null, lsn));
+        }
+        return changes;
+    }
+
+    private RowChange change(RowChange.Op op, Relation relation, String before, Row after, Lsn lsn) {
+        if (transaction == null) {
+            throw new IllegalStateException("a change arrived outside a transaction");
+        }
+        TableId table = new TableId(relation.schema(), relation.name());
+        List<String> keys = op == RowChange.Op.TRUNCATE ? List.of() : keyColumns(relation, table);
+        return new RowChange(op, table, before, after == null ? null : after.json(), keys, transaction.xid(),
+                transaction.commitTime().toEpochMilli(), lsn.value(),
+                List.of(Long.toUnsignedString(lastCommit.value()), Long.toUnsignedString(lsn.value())),
+                after == null ? List.of() : after.unavailable());
+    }
+
+    /** The primary key; without one, the replica identity index's columns (never REPLICA IDENTITY FULL's "all"). */
+    private List<String> keyColumns(Relation relation, TableId table) {
+        List<String> primaryKey = primaryKeys.apply(table);
+        if (!primaryKey.isEmpty() || relation.replicaIdentity() != 'i') {
+            return primaryKey;
+        }
+        return relation.columns().stream().filter(Column::key).map(Column::name).toList();
+    }
+
+    private Relation relation(int oid) {
+        Relation relation = relations.get(oid);
+        if (relation == null) {
+            throw new IllegalStateException("change for relation " + oid + " before its Relation message");
+        }
+        return relation;
+    }
+
+    private record Row(String json, List<String> unavailable) {
+    }
+
+    /**
+     * Encodes a tuple in column order. {@code keyOnly}: a 'K' old tuple, of which only key columns are real.
+     * {@code old}: a full old row to take unchanged TOASTed values from.
+     */
+    private Row encode(Relation relation, List<TupleValue> tuple, List<TupleValue> old, boolean keyOnly) {
+        StringBuilder json = new StringBuilder(64 * tuple.size());
+        List<String> unavailable = new ArrayList<>(0);
+        json.append('{');
+        boolean first = true;
+        for (int i = 0; i < relation.columns().size() && i < tuple.size(); i++) {
+            Column column = relation.columns().get(i);
+            if (keyOnly && !column.key()) {
+                continue;
+            }
+            TupleValue value = tuple.get(i);
+            if (value instanceof PgOutputMessage.UnchangedToast) {
+                TupleValue previous = old == null ? null : old.get(i);
+                if (previous == null || previous instanceof PgOutputMessage.UnchangedToast) {
+                    unavailable.add(column.name());
+                    continue;
+                }
+                value = previous;
+            }
+            if (!first) {
+                json.append(',');
+            }
+            first = false;
+            RowEncoder.appendString(json, column.name());
+            json.append(':');
+            appendValue(json, column.typeOid(), value);
+        }
+        return new Row(json.append('}').toString(), unavailable);
+    }
+
+    private void appendValue(StringBuilder json, int typeOid, TupleValue value) {
+        if (!(value instanceof Text text)) {
+            json.append("null"); // SQL NULL; pgcdc never asks for binary values
+            return;
+        }
+        RowEncoder.Category elements = RowEncoder.arrayElementCategory(typeOid, typeNames.get(typeOid));
+        if (elements != null) {
+            RowEncoder.appendArray(json, text.value(), elements);
+        } else {
+            RowEncoder.appendValue(json, text.value(), RowEncoder.scalarCategory(typeOid));
+        }
+    }
+}

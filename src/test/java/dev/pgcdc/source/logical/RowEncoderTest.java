@@ -1,0 +1,61 @@
+package dev.pgcdc.source.logical;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Text outputs as PostgreSQL writes them, and what row_to_json makes of the same values. */
+class RowEncoderTest {
+
+    private static String value(String text, int typeOid) {
+        StringBuilder json = new StringBuilder();
+        RowEncoder.Category elements = RowEncoder.arrayElementCategory(typeOid, null);
+        if (elements != null) {
+            RowEncoder.appendArray(json, text, elements);
+        } else {
+            RowEncoder.appendValue(json, text, RowEncoder.scalarCategory(typeOid));
+        }
+        return json.toString();
+    }
+
+    @Test
+    void numbersStayExactAndSpecialFloatsBecomeStrings() {
+        assertThat(value("123456789012345678901234567890.123456789", 1700)).isEqualTo("123456789012345678901234567890.123456789");
+        assertThat(value("10.50", 1700)).isEqualTo("10.50");
+        assertThat(value("NaN", 700)).isEqualTo("\"NaN\"");
+        assertThat(value("-Infinity", 701)).isEqualTo("\"-Infinity\"");
+        assertThat(value("1e+30", 701)).isEqualTo("1e+30");
+    }
+
+    @Test
+    void booleansJsonAndStrings() {
+        assertThat(value("t", 16)).isEqualTo("true");
+        assertThat(value("f", 16)).isEqualTo("false");
+        assertThat(value("{\"a\": [1.50, null]}", 3802)).isEqualTo("{\"a\": [1.50, null]}");
+        assertThat(value("a\"b\\c\nd\u0001", 25)).isEqualTo("\"a\\\"b\\\\c\\nd\\u0001\"");
+        assertThat(value("\\xdeadbeef", 17)).isEqualTo("\"\\\\xdeadbeef\"");
+    }
+
+    @Test
+    void timestampsBecomeIsoAndTimestamptzUtc() {
+        assertThat(value("2024-02-29 13:14:15.123456", 1114)).isEqualTo("\"2024-02-29T13:14:15.123456\"");
+        assertThat(value("2024-02-29 13:14:15.5+02", 1184)).isEqualTo("\"2024-02-29T11:14:15.5+00:00\"");
+        assertThat(value("2024-03-01 00:30:00-05:30", 1184)).isEqualTo("\"2024-03-01T06:00:00+00:00\"");
+        assertThat(value("2024-02-29 11:14:15+00", 1184)).isEqualTo("\"2024-02-29T11:14:15+00:00\"");
+        assertThat(value("infinity", 1114)).isEqualTo("\"infinity\"");
+        assertThat(value("2024-02-29", 1082)).isEqualTo("\"2024-02-29\"");
+    }
+
+    @Test
+    void arraysByElementTypeNestedAndQuoted() {
+        assertThat(value("{1,NULL,3}", 1007)).isEqualTo("[1,null,3]");
+        assertThat(value("{x,\"y \\\"z\\\"\",\"NULL\"}", 1009)).isEqualTo("[\"x\",\"y \\\"z\\\"\",\"NULL\"]");
+        assertThat(value("{{1,2},{3,4}}", 1007)).isEqualTo("[[1,2],[3,4]]");
+        assertThat(value("[0:1]={7,8}", 1007)).isEqualTo("[7,8]");
+        assertThat(value("{t,f}", 1000)).isEqualTo("[true,false]");
+        assertThat(value("{\"2024-01-01 10:00:00+01\"}", 1185)).isEqualTo("[\"2024-01-01T09:00:00+00:00\"]");
+        assertThat(value("{}", 1007)).isEqualTo("[]");
+        assertThat(RowEncoder.arrayElementCategory(99_999, "_mood")).isEqualTo(RowEncoder.Category.STRING);
+        assertThat(RowEncoder.arrayElementCategory(99_999, "mood")).isNull();
+    }
+}
