@@ -26,12 +26,17 @@ public final class PgcdcProcess implements AutoCloseable {
     }
 
     public static PgcdcProcess start(String... args) throws IOException {
+        return startWithHeap("512m", args);
+    }
+
+    /** Starts pgcdc with its heap capped at {@code maxHeap} (a {@code -Xmx} value). */
+    public static PgcdcProcess startWithHeap(String maxHeap, String... args) throws IOException {
         Path jar = Path.of(System.getProperty("pgcdc.jar", "target/pgcdc.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: integration tests run after `package`");
         }
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m", "-jar", jar.toString()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap, "-jar", jar.toString()));
         command.addAll(List.of(args));
         return new PgcdcProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
     }
@@ -73,6 +78,16 @@ public final class PgcdcProcess implements AutoCloseable {
      */
     public void terminate() {
         process.toHandle().destroy();
+    }
+
+    /** The peak resident set size of the process so far, in MB, from /proc. */
+    public long peakRssMb() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        throw new IOException("no VmHWM for process " + process.pid());
     }
 
     public String output() {

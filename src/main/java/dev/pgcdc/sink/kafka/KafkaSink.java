@@ -39,10 +39,9 @@ public final class KafkaSink implements Sink {
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
                 ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                // Rows can be large (a 10 MB text column): let the broker's message.max.bytes decide, and
-                // keep the buffer above one such record.
+                // Rows can be large (a 10 MB text column): let the broker's message.max.bytes decide. One record
+                // must also fit buffer.memory (32 MB by default), which bounds the memory capture uses.
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024,
-                ProducerConfig.BUFFER_MEMORY_CONFIG, 128L * 1024 * 1024,
                 ProducerConfig.CLIENT_ID_CONFIG, "pgcdc-capture");
         try {
             producer = new KafkaProducer<>(kafka.clientProperties(defaults), new StringSerializer(), new StringSerializer());

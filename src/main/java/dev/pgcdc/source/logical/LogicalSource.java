@@ -292,7 +292,8 @@ public final class LogicalSource implements Source {
                 .withSlotName(config.slot())
                 .withSlotOption("proto_version", "1")
                 .withSlotOption("publication_names", config.publication())
-                .withStatusInterval(10, TimeUnit.SECONDS);
+                // Frequent status updates also reveal a dead connection fast: reads alone do not notice it.
+                .withStatusInterval(1, TimeUnit.SECONDS);
         if (messagesSupported) {
             builder.withSlotOption("messages", true);
         }
