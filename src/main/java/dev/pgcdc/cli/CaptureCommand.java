@@ -75,6 +75,10 @@ final class CaptureCommand implements Callable<Integer> {
             description = "logical: heartbeat so an idle slot advances (default: 10s; PostgreSQL 14+)")
     Duration heartbeatInterval;
 
+    @Option(names = "--transaction-topic",
+            description = "logical: publish transaction BEGIN/END events on PREFIX.transaction, as Debezium does")
+    boolean transactionTopic;
+
     @Spec
     CommandSpec spec;
 
@@ -128,8 +132,8 @@ final class CaptureCommand implements Callable<Integer> {
 
     private Plan notifyPlan(DatabaseConfig databaseConfig) {
         rejectOptionsOfOtherMode(topicPrefix != null || noTombstones || pollInterval != null || slot != null
-                || publication != null || heartbeatInterval != null,
-                "--topic-prefix, --no-tombstones, --poll-interval, --slot, --publication, --heartbeat-interval");
+                || publication != null || heartbeatInterval != null || transactionTopic,
+                "--topic-prefix, --no-tombstones, --poll-interval, --slot, --publication, --heartbeat-interval, --transaction-topic");
         NotifyCaptureConfig notify = new NotifyCaptureConfig(channels, topic, keyField);
         return new Plan(() -> NotifySource.open(databaseConfig, notify), notify.topics(),
                 "NOTIFY on " + notify.channels() + " -> topic(s) " + notify.channels().stream().map(notify::topicFor).distinct().toList());
@@ -137,8 +141,8 @@ final class CaptureCommand implements Callable<Integer> {
 
     private Plan triggerPlan(DatabaseConfig databaseConfig) {
         rejectOptionsOfOtherMode(!channels.isEmpty() || topic != null || keyField != null, "--channel, --topic, --key-field");
-        rejectOptionsOfOtherMode(slot != null || publication != null || heartbeatInterval != null,
-                "--slot, --publication, --heartbeat-interval");
+        rejectOptionsOfOtherMode(slot != null || publication != null || heartbeatInterval != null || transactionTopic,
+                "--slot, --publication, --heartbeat-interval, --transaction-topic");
         TriggerCaptureConfig trigger = new TriggerCaptureConfig(topicPrefix, !noTombstones, pollInterval, batchSize);
         List<String> topics = TriggerSource.topicsOfCapturedTables(databaseConfig, trigger);
         return new Plan(() -> TriggerSource.open(databaseConfig, trigger), topics, "journal pgcdc.journal -> topics " + topics);
@@ -147,7 +151,7 @@ final class CaptureCommand implements Callable<Integer> {
     private Plan logicalPlan(DatabaseConfig databaseConfig) {
         rejectOptionsOfOtherMode(!channels.isEmpty() || topic != null || keyField != null, "--channel, --topic, --key-field");
         rejectOptionsOfOtherMode(pollInterval != null, "--poll-interval");
-        LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, topicPrefix, !noTombstones, heartbeatInterval);
+        LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, topicPrefix, !noTombstones, heartbeatInterval, transactionTopic);
         List<String> topics = LogicalSource.topicsOfPublishedTables(databaseConfig, logical);
         return new Plan(() -> LogicalSource.open(databaseConfig, logical), topics,
                 "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics);

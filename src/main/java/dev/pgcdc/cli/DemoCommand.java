@@ -63,7 +63,7 @@ final class DemoCommand implements Callable<Integer> {
     private static final String[] CUSTOMERS = {"Ana Souza", "Bruno Lima", "Carla Mendes", "Diego Rocha", "Elisa Prado"};
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
 
-    @Option(names = "--mode", defaultValue = "notify", description = "Capture mode to demonstrate: ${COMPLETION-CANDIDATES} "
+    @Option(names = "--mode", defaultValue = "logical", description = "Capture mode to demonstrate: ${COMPLETION-CANDIDATES} "
             + "(default: ${DEFAULT-VALUE}; trigger and logical also run some updates and deletes)")
     CaptureMode mode;
 
@@ -111,7 +111,7 @@ final class DemoCommand implements Callable<Integer> {
         String topic;
         Source source;
         if (mode == CaptureMode.logical) {
-            LogicalCaptureConfig logical = new LogicalCaptureConfig(null, null, null, true, null);
+            LogicalCaptureConfig logical = new LogicalCaptureConfig(null, null, null, true, null, false);
             LogicalSetup.install(database, logical.publication(), List.of(SALES), false, false);
             topic = LogicalSource.topicsOfPublishedTables(database, logical).get(0);
             source = LogicalSource.open(database, logical);

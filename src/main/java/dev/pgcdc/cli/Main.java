@@ -12,7 +12,8 @@ import java.io.PrintWriter;
 /** {@code pgcdc}: the entry point. Human output goes to stdout, errors as one line to stderr. */
 @Command(name = "pgcdc", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Streams PostgreSQL changes into Apache Kafka.",
-        subcommands = {SetupCommand.class, TeardownCommand.class, CaptureCommand.class, ConsumeCommand.class, DemoCommand.class})
+        subcommands = {SetupCommand.class, TeardownCommand.class, CaptureCommand.class, ConsumeCommand.class,
+                StatusCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
 
     private boolean verbose;
@@ -31,7 +32,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: setup, teardown, capture, consume or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: setup, teardown, capture, consume, status or demo");
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

@@ -70,7 +70,7 @@ final class SetupCommand implements Callable<Integer> {
             }
         }
         if (mode == CaptureMode.logical) {
-            LogicalCaptureConfig logical = new LogicalCaptureConfig(null, publication, null, true, null);
+            LogicalCaptureConfig logical = new LogicalCaptureConfig(null, publication, null, true, null, false);
             List<TableId> tableIds = tables.stream().map(TableId::parse).toList();
             LogicalSetup.install(config, logical.publication(), tableIds, allTables, replicaIdentityFull);
             out.println("Publication " + logical.publication() + " ready: " + (allTables ? "all tables" : tableIds)

@@ -40,7 +40,7 @@ final class TeardownCommand implements Callable<Integer> {
     public Integer call() {
         DatabaseConfig config = database.toConfig();
         if (mode == CaptureMode.logical) {
-            LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, null, true, null);
+            LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, null, true, null, false);
             LogicalSetup.teardown(config, logical.slot(), logical.publication());
             spec.commandLine().getOut().println("Dropped replication slot " + logical.slot() + " and publication "
                     + logical.publication() + " (if they existed).");

@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
  * @param tombstones        follow each delete with a tombstone (flag {@code --no-tombstones} turns it off)
  * @param heartbeatInterval how often an idle capture writes a heartbeat so the slot can advance (flag
  *                          {@code --heartbeat-interval}, default 10s)
+ * @param transactionTopic  also publish transaction BEGIN/END events on {@code <prefix>.transaction} and a
+ *                          {@code transaction} block in each event, as Debezium does (flag {@code --transaction-topic})
  */
 public record LogicalCaptureConfig(String slot, String publication, String topicPrefix, boolean tombstones,
-                                   Duration heartbeatInterval) {
+                                   Duration heartbeatInterval, boolean transactionTopic) {
 
     public static final String DEFAULT_NAME = "pgcdc";
     /** Slot names: lower-case letters, digits and underscores, at most 63 (PostgreSQL's rule). */

@@ -9,6 +9,7 @@ import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -47,6 +48,39 @@ public record DebeziumEnvelope(String topicPrefix, String database, String versi
             events.add(new ChangeEvent(topic, key, null, headers, position));
         }
         return events;
+    }
+
+    /** Where transaction BEGIN and END events go: {@code <prefix>.transaction}. */
+    public String transactionTopic() {
+        return topicPrefix + ".transaction";
+    }
+
+    /** Debezium's transaction BEGIN event, keyed by the transaction id. */
+    public ChangeEvent transactionBegin(String id, long tsMillis, Position position) {
+        return transactionEvent(id, "BEGIN", tsMillis, null, position);
+    }
+
+    /** Debezium's transaction END event, with how many events the transaction produced per table. */
+    public ChangeEvent transactionEnd(String id, long tsMillis, Map<TableId, Long> eventsPerTable, Position position) {
+        return transactionEvent(id, "END", tsMillis, eventsPerTable, position);
+    }
+
+    private ChangeEvent transactionEvent(String id, String status, long tsMillis, Map<TableId, Long> counts, Position position) {
+        ObjectNode value = Json.mapper().createObjectNode();
+        value.put("status", status);
+        value.put("id", id);
+        if (counts == null) {
+            value.putNull("event_count");
+            value.putNull("data_collections");
+        } else {
+            value.put("event_count", counts.values().stream().mapToLong(Long::longValue).sum());
+            var collections = value.putArray("data_collections");
+            counts.forEach((table, count) -> collections.addObject()
+                    .put("data_collection", table.toString()).put("event_count", count));
+        }
+        value.put("ts_ms", tsMillis);
+        ObjectNode key = Json.mapper().createObjectNode().put("id", id);
+        return new ChangeEvent(transactionTopic(), Json.write(key), Json.write(value), List.of(), position);
     }
 
     /** {@code {"col":value,...}} of the primary-key columns, from the new row (old row for deletes); null without key. */
@@ -89,6 +123,13 @@ public record DebeziumEnvelope(String topicPrefix, String database, String versi
             }
             json.writeEndObject();
             json.writeStringField("op", change.op().code());
+            if (change.transaction() != null) {
+                json.writeObjectFieldStart("transaction");
+                json.writeStringField("id", change.transaction().id());
+                json.writeNumberField("total_order", change.transaction().totalOrder());
+                json.writeNumberField("data_collection_order", change.transaction().dataCollectionOrder());
+                json.writeEndObject();
+            }
             if (!change.unavailableColumns().isEmpty()) {
                 json.writeArrayFieldStart(UNAVAILABLE_COLUMNS);
                 for (String column : change.unavailableColumns()) {

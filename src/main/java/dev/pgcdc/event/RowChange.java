@@ -18,9 +18,15 @@ import java.util.Objects;
  * @param sequence      Debezium's {@code source.sequence}: positions that order events, as text
  * @param unavailableColumns columns left out of {@code after} because their unchanged TOASTed value was not
  *                      sent and no old image held it; never filled with a made-up value
+ * @param transaction   the change's place in its transaction, or null when transaction metadata is off
  */
 public record RowChange(Op op, TableId table, String before, String after, List<String> keyColumns, long txId,
-                        long sourceTsMillis, Long lsn, List<String> sequence, List<String> unavailableColumns) {
+                        long sourceTsMillis, Long lsn, List<String> sequence, List<String> unavailableColumns,
+                        Transaction transaction) {
+
+    /** Debezium's {@code transaction} block: the transaction id and this change's order in it, overall and per table. */
+    public record Transaction(String id, long totalOrder, long dataCollectionOrder) {
+    }
 
     /** Debezium's operation codes. */
     public enum Op {

@@ -70,8 +70,8 @@ class TutorialEndToEndIT {
     }
 
     @Test
-    void demoWithFiveRowsShowsThemAndExitsCleanly() throws Exception {
-        try (PgcdcProcess demo = PgcdcProcess.start("demo", "--rows", "5")) {
+    void notifyDemoWithFiveRowsShowsThemAndExitsCleanly() throws Exception {
+        try (PgcdcProcess demo = PgcdcProcess.start("demo", "--mode", "notify", "--rows", "5")) {
             int exit = demo.awaitExit(Duration.ofMinutes(3));
             assertThat(exit).as(demo.output()).isZero();
             assertThat(demo.output())

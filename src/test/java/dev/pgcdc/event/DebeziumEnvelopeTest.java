@@ -3,7 +3,9 @@ package dev.pgcdc.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -14,7 +16,7 @@ class DebeziumEnvelopeTest {
     private final DebeziumEnvelope envelope = new DebeziumEnvelope("pgcdc", "shop", "1.2.3", true);
 
     private static RowChange change(RowChange.Op op, String before, String after, List<String> keys) {
-        return new RowChange(op, SALES, before, after, keys, 77, 1_700_000_000_000L, null, List.of("77", "5"), List.of());
+        return new RowChange(op, SALES, before, after, keys, 77, 1_700_000_000_000L, null, List.of("77", "5"), List.of(), null);
     }
 
     @Test
@@ -62,10 +64,29 @@ class DebeziumEnvelopeTest {
 
     @Test
     void lsnIsWrittenWhenKnownAndImagesAreRequired() {
-        RowChange withLsn = new RowChange(RowChange.Op.CREATE, SALES, null, "{\"id\":1}", List.of("id"), 1, 1, 23_000_000L, List.of(), List.of());
+        RowChange withLsn = new RowChange(RowChange.Op.CREATE, SALES, null, "{\"id\":1}", List.of("id"), 1, 1, 23_000_000L, List.of(), List.of(), null);
         assertThat(Json.parse(envelope.events(withLsn, 1, null, List.of()).get(0).value()).get("source").get("lsn").asLong())
                 .isEqualTo(23_000_000L);
         assertThatThrownBy(() -> change(RowChange.Op.CREATE, null, null, List.of())).hasMessageContaining("needs its row image");
+    }
+
+    @Test
+    void transactionEventsFollowDebeziumsFormat() {
+        ChangeEvent begin = envelope.transactionBegin("571:53195832", 5, null);
+        assertThat(begin.topic()).isEqualTo("pgcdc.transaction");
+        assertThat(begin.key()).isEqualTo("{\"id\":\"571:53195832\"}");
+        assertThat(begin.value()).isEqualTo("{\"status\":\"BEGIN\",\"id\":\"571:53195832\",\"event_count\":null,"
+                + "\"data_collections\":null,\"ts_ms\":5}");
+        Map<TableId, Long> counts = new LinkedHashMap<>();
+        counts.put(SALES, 2L);
+        counts.put(new TableId("shop", "orders"), 1L);
+        assertThat(envelope.transactionEnd("571:53195832", 6, counts, null).value()).isEqualTo("{\"status\":\"END\","
+                + "\"id\":\"571:53195832\",\"event_count\":3,\"data_collections\":[{\"data_collection\":\"public.sales\","
+                + "\"event_count\":2},{\"data_collection\":\"shop.orders\",\"event_count\":1}],\"ts_ms\":6}");
+        RowChange inTransaction = new RowChange(RowChange.Op.CREATE, SALES, null, "{\"id\":1}", List.of("id"), 1, 1, null,
+                List.of(), List.of(), new RowChange.Transaction("571:53195832", 3, 2));
+        assertThat(envelope.events(inTransaction, 1, null, List.of()).get(0).value())
+                .contains("\"transaction\":{\"id\":\"571:53195832\",\"total_order\":3,\"data_collection_order\":2}");
     }
 
     @Test

@@ -19,7 +19,7 @@ public final class LogicalCapture {
 
     /** A config with a slot name of its own (slots are cluster-wide) and the given topic prefix. */
     public static LogicalCaptureConfig config(String prefix, String publication) {
-        return new LogicalCaptureConfig(prefix.toLowerCase(), publication, prefix, true, Duration.ofSeconds(1));
+        return new LogicalCaptureConfig(prefix.toLowerCase(), publication, prefix, true, Duration.ofSeconds(1), true);
     }
 
     public static Capture start(DatabaseConfig database, KafkaConfig kafka, LogicalCaptureConfig config) {

@@ -14,7 +14,9 @@ import dev.pgcdc.source.logical.PgOutputMessage.Type;
 import dev.pgcdc.source.logical.PgOutputMessage.Update;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -27,13 +29,18 @@ import java.util.function.Function;
 final class ChangeAssembler {
 
     private final Function<TableId, List<String>> primaryKeys;
+    private final boolean transactionMetadata;
+    /** Events per table in the open transaction, in first-seen order, for the END event. */
+    private final Map<TableId, Long> eventsPerTable = new LinkedHashMap<>();
+    private long totalOrder;
     private final Map<Integer, Relation> relations = new HashMap<>();
     private final Map<Integer, String> typeNames = new HashMap<>();
     private Begin transaction;
     private Lsn lastCommit = Lsn.ZERO;
 
-    ChangeAssembler(Function<TableId, List<String>> primaryKeys) {
+    ChangeAssembler(Function<TableId, List<String>> primaryKeys, boolean transactionMetadata) {
         this.primaryKeys = primaryKeys;
+        this.transactionMetadata = transactionMetadata;
     }
 
     void relation(Relation relation) {
@@ -46,6 +53,22 @@ final class ChangeAssembler {
 
     void begin(Begin begin) {
         transaction = begin;
+        eventsPerTable.clear();
+        totalOrder = 0;
+    }
+
+    /** Debezium's transaction id, {@code txId:LSN}. */
+    String transactionId() {
+        return transaction.xid() + ":" + Long.toUnsignedString(transaction.finalLsn().value());
+    }
+
+    long transactionTimeMillis() {
+        return transaction.commitTime().toEpochMilli();
+    }
+
+    /** How many events each table got in the open transaction. */
+    Map<TableId, Long> eventsPerTable() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(eventsPerTable));
     }
 
     void commit(Lsn endLsn) {
@@ -93,11 +116,16 @@ final class ChangeAssembler {
             throw new IllegalStateException("a change arrived outside a transaction");
         }
         TableId table = new TableId(relation.schema(), relation.name());
+        RowChange.Transaction position = null;
+        if (transactionMetadata) {
+            long perTable = eventsPerTable.merge(table, 1L, Long::sum);
+            position = new RowChange.Transaction(transactionId(), ++totalOrder, perTable);
+        }
         List<String> keys = op == RowChange.Op.TRUNCATE ? List.of() : keyColumns(relation, table);
         return new RowChange(op, table, before, after == null ? null : after.json(), keys, transaction.xid(),
                 transaction.commitTime().toEpochMilli(), lsn.value(),
                 List.of(Long.toUnsignedString(lastCommit.value()), Long.toUnsignedString(lsn.value())),
-                after == null ? List.of() : after.unavailable());
+                after == null ? List.of() : after.unavailable(), position);
     }
 
     /** The primary key; without one, the replica identity index's columns (never REPLICA IDENTITY FULL's "all"). */

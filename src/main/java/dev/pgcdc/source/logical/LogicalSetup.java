@@ -86,6 +86,33 @@ public final class LogicalSetup {
         }
     }
 
+    /** What {@code pgcdc status} shows of a slot. */
+    public record SlotStatus(String slot, boolean active, Integer activePid, String confirmedFlushLsn, long retainedWalBytes,
+                             String retainedWal) {
+    }
+
+    /** The slot's state and the WAL it keeps from being removed; null when it does not exist. */
+    public static SlotStatus slotStatus(DatabaseConfig database, String slot) {
+        try (Connection connection = PostgresConnections.open(database, "pgcdc-status");
+             PreparedStatement query = connection.prepareStatement("""
+                     SELECT active, active_pid, confirmed_flush_lsn::text,
+                            pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint,
+                            pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn))
+                     FROM pg_replication_slots WHERE slot_name = ?""")) {
+            query.setString(1, slot);
+            try (ResultSet rows = query.executeQuery()) {
+                if (!rows.next()) {
+                    return null;
+                }
+                int pid = rows.getInt(2);
+                return new SlotStatus(slot, rows.getBoolean(1), rows.wasNull() ? null : pid, rows.getString(3),
+                        rows.getLong(4), rows.getString(5));
+            }
+        } catch (SQLException e) {
+            throw PostgresErrors.describe(e, database, "reading the state of slot '" + slot + "'");
+        }
+    }
+
     /** null when the publication does not exist. */
     static Boolean publishesAllTables(Connection connection, String publication) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("SELECT puballtables FROM pg_publication WHERE pubname = ?")) {

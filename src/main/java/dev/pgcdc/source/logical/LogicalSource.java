@@ -86,7 +86,7 @@ public final class LogicalSource implements Source {
         this.metadata = metadata;
         this.envelope = new DebeziumEnvelope(config.topicPrefix(), databaseName, Version.VALUE, config.tombstones());
         this.messagesSupported = messagesSupported;
-        this.assembler = new ChangeAssembler(this::primaryKey);
+        this.assembler = new ChangeAssembler(this::primaryKey, config.transactionTopic());
     }
 
     /**
@@ -111,7 +111,7 @@ public final class LogicalSource implements Source {
         }
     }
 
-    /** The topics of the tables the publication holds now, to create them before capture starts. */
+    /** The topics of the tables the publication holds now (and the transaction topic), to create them before capture starts. */
     public static List<String> topicsOfPublishedTables(DatabaseConfig database, LogicalCaptureConfig config) {
         try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME);
              var query = connection.prepareStatement(
@@ -123,6 +123,9 @@ public final class LogicalSource implements Source {
                 while (rows.next()) {
                     topics.add(names.topic(new TableId(rows.getString(1), rows.getString(2))));
                 }
+            }
+            if (config.transactionTopic()) {
+                topics.add(names.transactionTopic());
             }
             return topics;
         } catch (SQLException e) {
@@ -197,6 +200,10 @@ public final class LogicalSource implements Source {
         } else if (message instanceof Commit commit) {
             if (heldBack != null) {
                 emitHeld(events, commit.endLsn());
+                if (config.transactionTopic()) {
+                    events.add(envelope.transactionEnd(assembler.transactionId(), assembler.transactionTimeMillis(),
+                            assembler.eventsPerTable(), commit.endLsn()));
+                }
                 lastEmitted = commit.endLsn();
             } else {
                 nothingToPublishUpTo(commit.endLsn());
@@ -211,6 +218,8 @@ public final class LogicalSource implements Source {
     private void hold(RowChange change, List<ChangeEvent> events) {
         if (heldBack != null) {
             emitHeld(events, null);
+        } else if (change.transaction() != null && change.transaction().totalOrder() == 1) {
+            events.add(envelope.transactionBegin(change.transaction().id(), change.sourceTsMillis(), null));
         }
         heldBack = change;
     }

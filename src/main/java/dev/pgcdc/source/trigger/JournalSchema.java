@@ -119,6 +119,31 @@ public final class JournalSchema {
         }
     }
 
+    /** What {@code pgcdc status} shows of the journal: waiting changes and the age of the oldest, in seconds. */
+    public record Backlog(long pendingChanges, Double oldestAgeSeconds) {
+    }
+
+    /** The journal's backlog; null when the trigger mode is not installed. */
+    public static Backlog backlog(DatabaseConfig database) {
+        try (Connection connection = PostgresConnections.open(database, "pgcdc-status")) {
+            if (pendingChanges(connection) == 0) {
+                try (Statement statement = connection.createStatement();
+                     ResultSet installed = statement.executeQuery("SELECT to_regclass('pgcdc.journal') IS NOT NULL")) {
+                    installed.next();
+                    return installed.getBoolean(1) ? new Backlog(0, null) : null;
+                }
+            }
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery(
+                         "SELECT count(*), extract(epoch FROM clock_timestamp() - min(changed_at)) FROM pgcdc.journal")) {
+                rows.next();
+                return new Backlog(rows.getLong(1), rows.getDouble(2));
+            }
+        } catch (SQLException e) {
+            throw PostgresErrors.describe(e, database, "reading the journal backlog");
+        }
+    }
+
     /** The tables that currently carry pgcdc's row trigger. */
     static List<TableId> capturedTables(Connection connection) throws SQLException {
         List<TableId> tables = new ArrayList<>();

@@ -76,6 +76,19 @@ class LogicalCaptureIT {
 
             List<ConsumedChange> other = Topics.read(kafka, prefix + ".public.other", 2, WAIT);
             assertThat(other).extracting(r -> value(r).get("op").asText()).containsExactly("c", "t");
+
+            List<ConsumedChange> transactions = Topics.read(kafka, prefix + ".transaction", 10, WAIT);
+            assertThat(transactions).extracting(r -> value(r).get("status").asText())
+                    .containsExactly("BEGIN", "END", "BEGIN", "END", "BEGIN", "END", "BEGIN", "END", "BEGIN", "END");
+            JsonNode lastEnd = value(transactions.get(9));
+            assertThat(lastEnd.get("event_count").asLong()).isEqualTo(3);
+            assertThat(Json.write(lastEnd.get("data_collections"))).isEqualTo("[{\"data_collection\":\"public.other\",\"event_count\":2},"
+                    + "{\"data_collection\":\"public.items\",\"event_count\":1}]");
+            assertThat(transactions.get(9).key()).isEqualTo("{\"id\":\"" + lastEnd.get("id").asText() + "\"}");
+            JsonNode truncateBlock = value(items.get(5)).get("transaction");
+            assertThat(truncateBlock.get("id").asText()).isEqualTo(lastEnd.get("id").asText());
+            assertThat(truncateBlock.get("total_order").asLong()).isEqualTo(2);
+            assertThat(truncateBlock.get("data_collection_order").asLong()).isEqualTo(1);
             assertThat(value(other.get(1)).get("source").get("txId").asLong())
                     .isEqualTo(value(items.get(5)).get("source").get("txId").asLong());
         } finally {
