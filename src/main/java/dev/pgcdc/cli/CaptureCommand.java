@@ -104,24 +104,16 @@ final class CaptureCommand implements Callable<Integer> {
             throw e;
         }
         Capture capture = Capture.start(source, sink);
-        Thread stopper = new Thread(() -> {
-            capture.close();
-            out.println("Stopped: " + capture.delivered() + " change(s) delivered to Kafka.");
-            out.flush();
-        }, "pgcdc-shutdown");
-        Runtime.getRuntime().addShutdownHook(stopper);
+        Signals.onStopRequest(capture::close);
         out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
                 + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop.");
         out.flush();
         try {
             capture.await();
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopper);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is already running and will finish the shutdown
-            }
             capture.close();
+            out.println("Stopped: " + capture.delivered() + " change(s) delivered to Kafka.");
+            out.flush();
         }
         return ExitCodes.OK;
     }

@@ -14,8 +14,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /** {@code pgcdc consume}: shows the changes arriving on a topic. */
 @Command(name = "consume", description = "Show each change on a Kafka topic as it arrives.")
@@ -48,41 +46,20 @@ final class ConsumeCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         KafkaConfig kafkaConfig = kafka.toConfig();
         ConsumeConfig config = new ConsumeConfig(topic, fromBeginning, group, format, max, timeout);
         KafkaClusterCheck.verifyReachable(kafkaConfig, kafka.timeout);
         PrintWriter out = spec.commandLine().getOut();
         ChangeFormat lines = ChangeFormat.of(config.format());
-        CountDownLatch finished = new CountDownLatch(1);
         try (TopicConsumer consumer = new TopicConsumer(kafkaConfig, config)) {
-            Thread stopper = new Thread(() -> {
-                consumer.stop();
-                awaitQuietly(finished);
-            }, "pgcdc-shutdown");
-            Runtime.getRuntime().addShutdownHook(stopper);
-            try {
-                consumer.run(change -> {
-                    out.println(lines.format(change));
-                    out.flush();
-                });
-            } finally {
-                finished.countDown();
-                try {
-                    Runtime.getRuntime().removeShutdownHook(stopper);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is already running
-                }
-            }
+            Signals.onStopRequest(consumer::stop);
+            consumer.run(change -> {
+                out.println(lines.format(change));
+                out.flush();
+            });
         }
         return ExitCodes.OK;
     }
 
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }

@@ -82,17 +82,11 @@ final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Resources resources = new Resources();
-        Thread stopper = new Thread(resources::close, "pgcdc-demo-shutdown");
-        Runtime.getRuntime().addShutdownHook(stopper);
+        Signals.onStopRequest(resources::close);
         try {
             return run(out, resources);
         } finally {
             resources.close();
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopper);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is already running
-            }
         }
     }
 
