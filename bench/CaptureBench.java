@@ -1,6 +1,7 @@
 import dev.pgcdc.config.ConsumeConfig;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.KafkaConfig;
+import dev.pgcdc.config.LogicalCaptureConfig;
 import dev.pgcdc.config.NotifyCaptureConfig;
 import dev.pgcdc.config.TriggerCaptureConfig;
 import dev.pgcdc.consume.TopicConsumer;
@@ -11,6 +12,8 @@ import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaSink;
 import dev.pgcdc.source.Source;
+import dev.pgcdc.source.logical.LogicalSetup;
+import dev.pgcdc.source.logical.LogicalSource;
 import dev.pgcdc.source.notify.NotifySource;
 import dev.pgcdc.source.notify.TutorialSchema;
 import dev.pgcdc.source.trigger.JournalSchema;
@@ -36,11 +39,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Capture benchmark. Workload: single-row INSERT transactions into the tutorial's sales table from W writer
- * connections. Phases, each on a fresh table:
- *   1. ceiling     - the table alone, no trigger: what PostgreSQL can write here;
- *   2. with setup  - the mode's trigger installed, capture not running: the writers' own cost;
- *   3. steady      - capture + Kafka + consumer running, writers paced to RATE rows/s;
+ * Capture benchmark. Workload: INSERT transactions of TX_SIZE rows into the tutorial's sales table from W
+ * writer connections. Phases, each on a fresh database:
+ *   1. ceiling     - the table alone, nothing installed: what PostgreSQL can write here;
+ *   2. with setup  - the mode's setup installed (trigger, or publication), capture not running: the writers' cost;
+ *   3. steady      - capture + Kafka + consumer running, writers paced to each RATE rows/s;
  *   4. max         - capture + Kafka + consumer running, writers as fast as they can.
  * Latency = consumer arrival - insert commit, both read from this JVM's clock.
  */
@@ -49,6 +52,7 @@ public final class CaptureBench {
     private static String url;
     private static String user;
     private static String password;
+    private static int txSize;
 
     public static void main(String[] args) throws Exception {
         String mode = arg(args, "--mode", "notify");
@@ -57,12 +61,13 @@ public final class CaptureBench {
         password = arg(args, "--password", null);
         int rows = Integer.parseInt(arg(args, "--rows", "10000"));
         int writers = Integer.parseInt(arg(args, "--writers", "4"));
-        int rate = Integer.parseInt(arg(args, "--rate", "1000"));
+        int[] rates = java.util.Arrays.stream(arg(args, "--rate", "1000").split(",")).mapToInt(Integer::parseInt).toArray();
+        txSize = Integer.parseInt(arg(args, "--tx-size", "1"));
 
         DatabaseConfig admin = new DatabaseConfig(url, user, password);
         System.out.printf("server: %s; fsync=%s synchronous_commit=%s; %d cores%n", query(admin, "SELECT version()"),
                 query(admin, "SHOW fsync"), query(admin, "SHOW synchronous_commit"), Runtime.getRuntime().availableProcessors());
-        System.out.printf("mode %s; workload: %,d single-row INSERT transactions from %d writers%n", mode, rows, writers);
+        System.out.printf("mode %s; workload: %,d rows inserted in transactions of %d row(s) from %d writers%n", mode, rows, txSize, writers);
         long kafkaStart = System.nanoTime();
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start();
         KafkaConfig kafka = KafkaConfig.of(broker.bootstrapServers());
@@ -73,8 +78,10 @@ public final class CaptureBench {
         DatabaseConfig db = freshDatabase(admin, "ceiling", false, mode);
         report.add(line("ceiling: PostgreSQL alone", insert(db, rows, writers, 0, new long[rows + 1]), null));
         db = freshDatabase(admin, "setup", true, mode);
-        report.add(line("with " + mode + " trigger, no capture", insert(db, rows, writers, 0, new long[rows + 1]), null));
-        report.add(captured("steady " + rate + "/s, capture running", admin, kafka, mode, rows, writers, rate));
+        report.add(line("with " + mode + " setup, no capture", insert(db, rows, writers, 0, new long[rows + 1]), null));
+        for (int rate : rates) {
+            report.add(captured("steady " + rate + "/s, capture running", admin, kafka, mode, rows, writers, rate));
+        }
         report.add(captured("max rate, capture running", admin, kafka, mode, rows, writers, 0));
         System.out.println();
         report.forEach(System.out::println);
@@ -87,7 +94,13 @@ public final class CaptureBench {
         DatabaseConfig db = freshDatabase(admin, phase.startsWith("steady") ? "steady" : "max", true, mode);
         String topic;
         Source source;
-        if (mode.equals("trigger")) {
+        String slot = null;
+        if (mode.equals("logical")) {
+            slot = "bench_" + System.nanoTime();
+            LogicalCaptureConfig config = new LogicalCaptureConfig(slot, null, "bench" + System.nanoTime(), false, null, false);
+            topic = LogicalSource.topicsOfPublishedTables(db, config).get(0);
+            source = LogicalSource.open(db, config);
+        } else if (mode.equals("trigger")) {
             TriggerCaptureConfig config = new TriggerCaptureConfig("bench" + System.nanoTime(), false, null, 500);
             topic = TriggerSource.topicsOfCapturedTables(db, config).get(0);
             source = TriggerSource.open(db, config);
@@ -114,6 +127,9 @@ public final class CaptureBench {
         reader.join();
         consumer.close();
         capture.close();
+        if (slot != null) {
+            LogicalSetup.teardown(db, slot, "pgcdc");
+        }
         long last = Arrays.stream(arrivedAt).max().orElse(start);
         long[] latencies = new long[rows];
         int arrived = 0;
@@ -147,8 +163,10 @@ public final class CaptureBench {
         } else {
             exec(db, "CREATE TABLE sales(id SERIAL PRIMARY KEY, customer_name VARCHAR(100), amount DECIMAL(10,2), "
                     + "sales_date TIMESTAMP DEFAULT CURRENT_TIMESTAMP)");
-            if (withCapture) {
+            if (withCapture && mode.equals("trigger")) {
                 JournalSchema.install(db, List.of(new TableId("public", "sales")));
+            } else if (withCapture && mode.equals("logical")) {
+                LogicalSetup.install(db, "pgcdc", List.of(new TableId("public", "sales")), false, false);
             }
         }
         return db;
@@ -161,22 +179,34 @@ public final class CaptureBench {
         long start = System.nanoTime();
         for (int w = 0; w < writers; w++) {
             int share = rows / writers + (w < rows % writers ? 1 : 0);
-            long intervalNanos = rate > 0 ? 1_000_000_000L * writers / rate : 0;
+            long intervalNanos = rate > 0 ? 1_000_000_000L * writers * txSize / rate : 0;
             done.add(pool.submit(() -> {
                 try (Connection c = connect(db);
                      PreparedStatement insert = c.prepareStatement(
                              "INSERT INTO sales (customer_name, amount) VALUES (?, ?) RETURNING id")) {
+                    c.setAutoCommit(txSize == 1);
+                    int[] ids = new int[txSize];
                     long next = System.nanoTime();
-                    for (int i = 0; i < share; i++) {
+                    for (int i = 0; i < share; i += txSize) {
                         if (intervalNanos > 0) {
                             next += intervalNanos;
                             LockSupport.parkNanos(next - System.nanoTime());
                         }
-                        insert.setString(1, "customer " + i);
-                        insert.setBigDecimal(2, new BigDecimal("10.50"));
-                        try (ResultSet rs = insert.executeQuery()) {
-                            rs.next();
-                            committedAt[rs.getInt(1)] = System.nanoTime();
+                        int inThisTx = Math.min(txSize, share - i);
+                        for (int r = 0; r < inThisTx; r++) {
+                            insert.setString(1, "customer " + (i + r));
+                            insert.setBigDecimal(2, new BigDecimal("10.50"));
+                            try (ResultSet rs = insert.executeQuery()) {
+                                rs.next();
+                                ids[r] = rs.getInt(1);
+                            }
+                        }
+                        if (txSize > 1) {
+                            c.commit();
+                        }
+                        long committed = System.nanoTime();
+                        for (int r = 0; r < inThisTx; r++) {
+                            committedAt[ids[r]] = committed;
                         }
                     }
                 }
