@@ -1,0 +1,102 @@
+package dev.pgcdc.source.logical;
+
+import dev.pgcdc.config.DatabaseConfig;
+import dev.pgcdc.config.KafkaConfig;
+import dev.pgcdc.config.LogicalCaptureConfig;
+import dev.pgcdc.consume.ConsumedChange;
+import dev.pgcdc.embedded.EmbeddedKafkaBroker;
+import dev.pgcdc.error.CdcException;
+import dev.pgcdc.event.TableId;
+import dev.pgcdc.pipeline.Capture;
+import dev.pgcdc.testing.LogicalCapture;
+import dev.pgcdc.testing.TestServices;
+import dev.pgcdc.testing.Topics;
+import org.junit.jupiter.api.Test;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+/** Kafka goes away mid-stream: capture stops without confirming what Kafka never got, and a restart delivers it. */
+class KafkaOutageIT {
+
+    /** Short client timeouts so the outage is noticed in seconds rather than the default two minutes. */
+    private static final Map<String, String> IMPATIENT = Map.of("delivery.timeout.ms", "4000", "request.timeout.ms", "1000",
+            "max.block.ms", "3000", "linger.ms", "0");
+
+    @Test
+    void changesKafkaNeverAcknowledgedAreNotConfirmedAndArriveAfterRestart() throws Exception {
+        DatabaseConfig database = TestServices.newDatabase();
+        String prefix = TestServices.uniqueName("outage");
+        String topic = prefix + ".public.t";
+        TestServices.execute(database, "CREATE TABLE t (id int PRIMARY KEY)");
+        LogicalSetup.install(database, "pgcdc", List.of(new TableId("public", "t")), false, false);
+        LogicalCaptureConfig config = LogicalCapture.config(prefix, "pgcdc");
+        try {
+            String unconfirmedFrom;
+            try (EmbeddedKafkaBroker doomed = EmbeddedKafkaBroker.start()) {
+                KafkaConfig kafka = new KafkaConfig(doomed.bootstrapServers(), IMPATIENT);
+                Capture capture = LogicalCapture.start(database, kafka, config);
+                insert(database, 1, 5);
+                assertThat(Topics.read(kafka, topic, 5, Duration.ofSeconds(30))).hasSize(5);
+                awaitConfirmedPast(database, config.slot(), query(database, "SELECT pg_current_wal_lsn()::text"));
+
+                doomed.close();
+                unconfirmedFrom = query(database, "SELECT pg_current_wal_lsn()::text");
+                insert(database, 6, 10);
+                CdcException failure = catchThrowableOfType(CdcException.class, () -> awaitEnd(capture));
+                assertThat(failure.kind()).isEqualTo(CdcException.Kind.DELIVERY);
+                assertThat(failure.getMessage()).contains("Kafka did not accept a change for topic '" + prefix + ".");
+            }
+            assertThat(query(database, "SELECT (confirmed_flush_lsn <= '" + unconfirmedFrom + "')::text FROM pg_replication_slots "
+                    + "WHERE slot_name = '" + config.slot() + "'")).as("nothing after the outage confirmed").isEqualTo("true");
+
+            KafkaConfig healthy = TestServices.kafka();
+            try (Capture ignored = LogicalCapture.start(database, healthy, config)) {
+                List<ConsumedChange> records = Topics.read(healthy, topic, 5, Duration.ofSeconds(30));
+                assertThat(records).extracting(ConsumedChange::key)
+                        .containsExactly("{\"id\":6}", "{\"id\":7}", "{\"id\":8}", "{\"id\":9}", "{\"id\":10}");
+            }
+        } finally {
+            LogicalSetup.teardown(database, config.slot(), "pgcdc");
+        }
+    }
+
+    private static void awaitEnd(Capture capture) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (capture.isRunning() && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        capture.await();
+    }
+
+    private static void insert(DatabaseConfig database, int from, int to) {
+        for (int id = from; id <= to; id++) {
+            TestServices.execute(database, "INSERT INTO t VALUES (" + id + ")");
+        }
+    }
+
+    private static void awaitConfirmedPast(DatabaseConfig database, String slot, String lsn) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!query(database, "SELECT (confirmed_flush_lsn >= '" + lsn + "')::text FROM pg_replication_slots WHERE slot_name = '"
+                + slot + "'").equals("true")) {
+            assertThat(System.nanoTime()).as("slot confirmed the delivered changes").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static String query(DatabaseConfig database, String sql) throws Exception {
+        try (Connection connection = TestServices.connect(database);
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : "";
+        }
+    }
+}
