@@ -104,11 +104,10 @@ final class CaptureCommand implements Callable<Integer> {
             throw e;
         }
         Capture capture = Capture.start(source, sink);
-        Signals.onStopRequest(capture::close);
         out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
                 + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop.");
         out.flush();
-        try {
+        try (Signals ignored = Signals.onStopRequest(capture::close)) {
             capture.await();
         } finally {
             capture.close();

@@ -52,8 +52,8 @@ final class ConsumeCommand implements Callable<Integer> {
         KafkaClusterCheck.verifyReachable(kafkaConfig, kafka.timeout);
         PrintWriter out = spec.commandLine().getOut();
         ChangeFormat lines = ChangeFormat.of(config.format());
-        try (TopicConsumer consumer = new TopicConsumer(kafkaConfig, config)) {
-            Signals.onStopRequest(consumer::stop);
+        try (TopicConsumer consumer = new TopicConsumer(kafkaConfig, config);
+             Signals ignored = Signals.onStopRequest(consumer::stop)) {
             consumer.run(change -> {
                 out.println(lines.format(change));
                 out.flush();
@@ -61,5 +61,4 @@ final class ConsumeCommand implements Callable<Integer> {
         }
         return ExitCodes.OK;
     }
-
 }

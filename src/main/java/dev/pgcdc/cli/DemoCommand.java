@@ -82,8 +82,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Resources resources = new Resources();
-        Signals.onStopRequest(resources::close);
-        try {
+        try (Signals ignored = Signals.onStopRequest(resources::close)) {
             return run(out, resources);
         } finally {
             resources.close();

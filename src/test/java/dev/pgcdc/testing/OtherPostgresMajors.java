@@ -4,36 +4,52 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * PostgreSQL servers of majors other than the default, from the embedded binaries the build copies to
- * {@code target/pg-binaries} (one jar per major: only one major's jar can be on the classpath).
+ * Which PostgreSQL major the tests run against: the default binaries on the classpath (15), or, when the
+ * build sets {@code pgcdc.pgMajor}, one of the other majors whose binaries it copied to
+ * {@code target/pg-binaries} (only one major's binaries can be on the classpath at a time).
  */
 public final class OtherPostgresMajors {
+
+    private static final String MAJOR = System.getProperty("pgcdc.pgMajor", "");
+    private static byte[] archive;
 
     private OtherPostgresMajors() {
     }
 
-    /** Starts a server of {@code major} with {@code wal_level=logical}; the caller closes it. */
-    public static EmbeddedPostgres start(int major) throws IOException {
-        Path jar = Path.of(System.getProperty("pgcdc.pgBinaries", "target/pg-binaries"), "postgres-" + major + ".jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: `./mvnw verify` copies it in pre-integration-test");
-        }
-        byte[] archive;
-        try (ZipFile zip = new ZipFile(jar.toFile())) {
-            ZipEntry entry = zip.getEntry("postgres-linux-x86_64.txz");
-            archive = zip.getInputStream(entry).readAllBytes();
-        }
-        return EmbeddedPostgres.builder()
-                .setPgBinaryResolver((system, hardware) -> new ByteArrayInputStream(archive))
+    /** An embedded-server builder for the major under test, with {@code wal_level=logical}. */
+    public static EmbeddedPostgres.Builder builder() {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setServerConfig("wal_level", "logical")
-                .setServerConfig("max_replication_slots", "10")
-                .setServerConfig("max_wal_senders", "10")
-                .start();
+                .setServerConfig("max_replication_slots", "20")
+                .setServerConfig("max_wal_senders", "20")
+                .setServerConfig("max_connections", "200");
+        if (!MAJOR.isEmpty()) {
+            byte[] binaries = binaries();
+            builder.setPgBinaryResolver((system, hardware) -> new ByteArrayInputStream(binaries));
+        }
+        return builder;
+    }
+
+    private static synchronized byte[] binaries() {
+        if (archive == null) {
+            Path jar = Path.of(System.getProperty("pgcdc.pgBinaries", "target/pg-binaries"), "postgres-" + MAJOR + ".jar");
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException(jar + " is missing: `./mvnw verify` copies it in pre-integration-test");
+            }
+            try (ZipFile zip = new ZipFile(jar.toFile())) {
+                ZipEntry entry = zip.getEntry("postgres-linux-x86_64.txz");
+                archive = zip.getInputStream(entry).readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return archive;
     }
 }

@@ -3,7 +3,7 @@ package dev.pgcdc.testing;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.embedded.EmbeddedKafkaBroker;
-import dev.pgcdc.embedded.EmbeddedPostgresServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,30 +19,43 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One real PostgreSQL server and one real Kafka broker per test JVM, started on first use and stopped at
- * exit. Each test takes a database and topic names of its own, so tests never see each other's data.
+ * One real PostgreSQL server (of the major under test, see {@link OtherPostgresMajors}) and one real Kafka
+ * broker per test JVM, started on first use and stopped at exit. Each test takes a database and topic names
+ * of its own, so tests never see each other's data.
  */
 public final class TestServices {
 
     /** A role that must log in with a password (scram-sha-256), for the wrong-password tests. */
     public static final String PASSWORD_ROLE = "pgcdc_secret";
     public static final String PASSWORD_ROLE_PASSWORD = "right-horse-battery";
+    public static final String USER = "postgres";
 
     private static final AtomicInteger NAMES = new AtomicInteger();
-    private static EmbeddedPostgresServer postgres;
+    private static EmbeddedPostgres postgres;
     private static EmbeddedKafkaBroker kafka;
 
     private TestServices() {
     }
 
-    public static synchronized EmbeddedPostgresServer postgres() {
+    /** The shared server's port; the server (of the major under test) starts on first use. */
+    public static synchronized int postgresPort() {
         if (postgres == null) {
-            postgres = EmbeddedPostgresServer.start();
-            requirePasswordFor(postgres);
-            EmbeddedPostgresServer started = postgres;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+            try {
+                postgres = OtherPostgresMajors.builder().start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            requirePasswordFor(postgres.getPort());
+            EmbeddedPostgres started = postgres;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    started.close();
+                } catch (IOException e) {
+                    System.err.println("embedded PostgreSQL did not stop cleanly: " + e.getMessage());
+                }
+            }));
         }
-        return postgres;
+        return postgres.getPort();
     }
 
     public static synchronized KafkaConfig kafka() {
@@ -58,7 +71,7 @@ public final class TestServices {
     public static DatabaseConfig newDatabase() {
         String name = uniqueName("db");
         execute(admin(), "CREATE DATABASE " + name);
-        return new DatabaseConfig(postgres().jdbcUrl(name), EmbeddedPostgresServer.USER, null);
+        return new DatabaseConfig(url(name), USER, null);
     }
 
     /** A name no other test in this JVM uses, valid as an SQL identifier and a Kafka topic. */
@@ -88,12 +101,16 @@ public final class TestServices {
     }
 
     private static DatabaseConfig admin() {
-        return new DatabaseConfig(postgres().jdbcUrl("postgres"), EmbeddedPostgresServer.USER, null);
+        return new DatabaseConfig(url("postgres"), USER, null);
+    }
+
+    private static String url(String database) {
+        return "jdbc:postgresql://localhost:" + postgresPort() + "/" + database;
     }
 
     /** The embedded server trusts every local login; make one role prove its password instead. */
-    private static void requirePasswordFor(EmbeddedPostgresServer server) {
-        DatabaseConfig admin = new DatabaseConfig(server.jdbcUrl("postgres"), EmbeddedPostgresServer.USER, null);
+    private static void requirePasswordFor(int port) {
+        DatabaseConfig admin = new DatabaseConfig("jdbc:postgresql://localhost:" + port + "/postgres", USER, null);
         try (Connection connection = connect(admin); Statement statement = connection.createStatement()) {
             statement.execute("SET password_encryption = 'scram-sha-256'");
             statement.execute("CREATE ROLE " + PASSWORD_ROLE + " LOGIN PASSWORD '" + PASSWORD_ROLE_PASSWORD + "'");

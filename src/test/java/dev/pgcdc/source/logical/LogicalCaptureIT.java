@@ -27,7 +27,7 @@ import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The logical mode through a real PostgreSQL (wal_level=logical, the default major) and a real Kafka broker. */
+/** The logical mode through a real PostgreSQL (wal_level=logical) and a real Kafka broker. */
 class LogicalCaptureIT {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -35,7 +35,7 @@ class LogicalCaptureIT {
 
     @Test
     void operationsUnderReplicaIdentityDefault() throws Exception {
-        DatabaseConfig database = newDatabase();
+        DatabaseConfig database = TestServices.newDatabase();
         String prefix = TestServices.uniqueName("ld");
         TestServices.execute(database, "CREATE TABLE items (id int PRIMARY KEY, name text, price numeric(12,2)); "
                 + "CREATE TABLE other (id int PRIMARY KEY)");
@@ -98,7 +98,7 @@ class LogicalCaptureIT {
 
     @Test
     void updatesAndDeletesCarryTheWholeOldRowUnderReplicaIdentityFull() throws Exception {
-        DatabaseConfig database = newDatabase();
+        DatabaseConfig database = TestServices.newDatabase();
         String prefix = TestServices.uniqueName("lf");
         TestServices.execute(database, "CREATE TABLE items (id int PRIMARY KEY, name text, price numeric(12,2))");
         LogicalSetup.install(database, "pgcdc", tables("items"), false, true);
@@ -120,7 +120,7 @@ class LogicalCaptureIT {
 
     @Test
     void typeMatrixMatchesRowToJsonAndTheTriggerMode() throws Exception {
-        DatabaseConfig database = newDatabase();
+        DatabaseConfig database = TestServices.newDatabase();
         String prefix = TestServices.uniqueName("lt");
         TestServices.execute(database, """
                 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
@@ -166,7 +166,7 @@ class LogicalCaptureIT {
 
     @Test
     void unchangedToastedColumnIsNeverMadeUp() throws Exception {
-        DatabaseConfig database = newDatabase();
+        DatabaseConfig database = TestServices.newDatabase();
         String prefix = TestServices.uniqueName("toast");
         TestServices.execute(database, "CREATE TABLE docs (id int PRIMARY KEY, title text, body text); "
                 + "ALTER TABLE docs ALTER COLUMN body SET STORAGE EXTERNAL; "
@@ -198,7 +198,7 @@ class LogicalCaptureIT {
 
     @Test
     void reconnectsWhenTheWalSenderIsTerminatedAndResumesFromTheSlot() throws Exception {
-        DatabaseConfig database = newDatabase();
+        DatabaseConfig database = TestServices.newDatabase();
         String prefix = TestServices.uniqueName("lr");
         TestServices.execute(database, "CREATE TABLE t (id int PRIMARY KEY)");
         LogicalSetup.install(database, "pgcdc", tables("t"), false, false);
@@ -217,11 +217,6 @@ class LogicalCaptureIT {
         } finally {
             LogicalSetup.teardown(database, config.slot(), "pgcdc");
         }
-    }
-
-    /** A fresh database on the server under test; subclasses run this whole class against other majors. */
-    protected DatabaseConfig newDatabase() {
-        return TestServices.newDatabase();
     }
 
     private static List<TableId> tables(String... names) {

@@ -7,6 +7,7 @@ import dev.pgcdc.event.TableId;
 import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.testing.CliRun;
 import dev.pgcdc.testing.LogicalCapture;
+import dev.pgcdc.testing.OtherPostgresMajors;
 import dev.pgcdc.testing.TestServices;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
@@ -22,7 +23,7 @@ class LogicalPreflightIT {
 
     @Test
     void walLevelNotLogicalNamesTheFix() throws Exception {
-        try (EmbeddedPostgres replica = EmbeddedPostgres.builder().setServerConfig("wal_level", "replica").start()) {
+        try (EmbeddedPostgres replica = OtherPostgresMajors.builder().setServerConfig("wal_level", "replica").start()) {
             String url = "jdbc:postgresql://localhost:" + replica.getPort() + "/postgres";
             CliRun run = capture(url, "postgres", "pgcdc");
             assertOneLine(run, "wal_level is 'replica' but logical capture needs 'logical': run ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL");
@@ -31,7 +32,7 @@ class LogicalPreflightIT {
 
     @Test
     void noFreeReplicationSlotNamesTheSetting() throws Exception {
-        try (EmbeddedPostgres full = EmbeddedPostgres.builder().setServerConfig("wal_level", "logical")
+        try (EmbeddedPostgres full = OtherPostgresMajors.builder()
                 .setServerConfig("max_replication_slots", "1").start()) {
             DatabaseConfig database = new DatabaseConfig("jdbc:postgresql://localhost:" + full.getPort() + "/postgres", "postgres", null);
             TestServices.execute(database, "CREATE TABLE t (id int PRIMARY KEY); CREATE PUBLICATION pgcdc FOR TABLE t");

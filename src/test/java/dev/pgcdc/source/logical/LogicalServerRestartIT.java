@@ -7,6 +7,7 @@ import dev.pgcdc.consume.ConsumedChange;
 import dev.pgcdc.event.TableId;
 import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.testing.LogicalCapture;
+import dev.pgcdc.testing.OtherPostgresMajors;
 import dev.pgcdc.testing.TestServices;
 import dev.pgcdc.testing.Topics;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -64,7 +65,6 @@ class LogicalServerRestartIT {
     }
 
     private static EmbeddedPostgres start(Path data, int port) throws IOException {
-        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port)
-                .setServerConfig("wal_level", "logical").start();
+        return OtherPostgresMajors.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
     }
 }
