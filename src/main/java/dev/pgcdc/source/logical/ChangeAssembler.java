@@ -76,6 +76,11 @@ final class ChangeAssembler {
         lastCommit = endLsn;
     }
 
+    /** Streaming resumes after {@code lsn}, the slot's confirmed position: the last commit before what comes. */
+    void resumeAfter(Lsn lsn) {
+        lastCommit = lsn;
+    }
+
     /** Forgets everything, for a new stream: the server sends Relation messages again. */
     void reset() {
         relations.clear();

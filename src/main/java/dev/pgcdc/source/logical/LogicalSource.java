@@ -100,6 +100,9 @@ public final class LogicalSource implements Source {
             boolean slotExists = LogicalPreflight.check(metadata, config);
             boolean messages = serverVersion(metadata) >= 140000;
             LogicalSource source = new LogicalSource(database, config, metadata, Catalog.currentDatabase(metadata), messages);
+            if (slotExists) {
+                source.assembler.resumeAfter(confirmedFlush(metadata, config.slot()));
+            }
             source.startStream(!slotExists);
             return source;
         } catch (SQLException e) {
@@ -361,6 +364,16 @@ public final class LogicalSource implements Source {
         closeQuietly(replication);
         replication = null;
         heldBack = null;
+    }
+
+    private static Lsn confirmedFlush(Connection connection, String slot) throws SQLException {
+        try (var query = connection.prepareStatement(
+                "SELECT coalesce(confirmed_flush_lsn, '0/0')::text FROM pg_replication_slots WHERE slot_name = ?")) {
+            query.setString(1, slot);
+            try (var rows = query.executeQuery()) {
+                return rows.next() ? Lsn.parse(rows.getString(1)) : Lsn.ZERO;
+            }
+        }
     }
 
     private static int serverVersion(Connection connection) throws SQLException {

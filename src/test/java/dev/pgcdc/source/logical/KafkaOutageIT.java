@@ -1,5 +1,6 @@
 package dev.pgcdc.source.logical;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.config.LogicalCaptureConfig;
@@ -63,7 +64,10 @@ class KafkaOutageIT {
                 List<ConsumedChange> records = Topics.read(healthy, topic, 5, Duration.ofSeconds(30));
                 assertThat(records).extracting(ConsumedChange::key)
                         .containsExactly("{\"id\":6}", "{\"id\":7}", "{\"id\":8}", "{\"id\":9}", "{\"id\":10}");
-                long firstUndelivered = Json.parse(records.get(0).value()).get("source").get("lsn").asLong();
+                JsonNode source = Json.parse(records.get(0).value()).get("source");
+                long firstUndelivered = source.get("lsn").asLong();
+                assertThat(Json.parse(source.get("sequence").asText()).get(0).asText())
+                        .as("a restarted capture knows the last commit before what it streams").isEqualTo(Long.toString(confirmedAtOutage));
                 // A transaction is skipped on restart only if its commit ends at or before the confirmed position.
                 assertThat(confirmedAtOutage).as("slot not confirmed past what Kafka never got").isLessThanOrEqualTo(firstUndelivered);
             }
