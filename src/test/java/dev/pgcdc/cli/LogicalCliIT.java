@@ -7,9 +7,6 @@ import dev.pgcdc.testing.PgcdcProcess;
 import dev.pgcdc.testing.TestServices;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,9 +38,9 @@ class LogicalCliIT {
 
             // Only an unpublished table writes: the heartbeat still lets the slot confirm past that WAL.
             TestServices.execute(database, "INSERT INTO noise SELECT generate_series(1, 50000)");
-            String afterNoise = query(database, "SELECT pg_current_wal_lsn()::text");
+            String afterNoise = TestServices.query(database, "SELECT pg_current_wal_lsn()::text");
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!query(database, "SELECT (confirmed_flush_lsn >= '" + afterNoise + "')::text FROM pg_replication_slots WHERE slot_name = '"
+            while (!TestServices.query(database, "SELECT (confirmed_flush_lsn >= '" + afterNoise + "')::text FROM pg_replication_slots WHERE slot_name = '"
                     + prefix + "'").equals("true")) {
                 assertThat(System.nanoTime()).as("idle slot advanced by the heartbeat").isLessThan(deadline);
                 Thread.sleep(200);
@@ -54,8 +51,8 @@ class LogicalCliIT {
 
         CliRun teardown = CliRun.of("teardown", "--db", database.url(), "--user", "postgres", "--mode", "logical", "--slot", prefix);
         assertThat(teardown.exitCode()).as(teardown.err()).isZero();
-        assertThat(query(database, "SELECT count(*)::text FROM pg_replication_slots WHERE slot_name = '" + prefix + "'")).isEqualTo("0");
-        assertThat(query(database, "SELECT count(*)::text FROM pg_publication")).isEqualTo("0");
+        assertThat(TestServices.query(database, "SELECT count(*)::text FROM pg_replication_slots WHERE slot_name = '" + prefix + "'")).isEqualTo("0");
+        assertThat(TestServices.query(database, "SELECT count(*)::text FROM pg_publication")).isEqualTo("0");
     }
 
     @Test
@@ -68,14 +65,6 @@ class LogicalCliIT {
                     .contains("UPDATE public.sales id=1")
                     .contains("(tombstone)")
                     .contains("(14 record(s) in all)");
-        }
-    }
-
-    private static String query(DatabaseConfig database, String sql) throws Exception {
-        try (Connection connection = TestServices.connect(database);
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : "";
         }
     }
 }

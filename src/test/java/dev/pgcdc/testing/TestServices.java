@@ -91,6 +91,15 @@ public final class TestServices {
         }
     }
 
+    /** The first column of the first row of {@code sql}, as text; empty when there is no row. */
+    public static String query(DatabaseConfig database, String sql) throws SQLException {
+        try (Connection connection = connect(database);
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : "";
+        }
+    }
+
     /** Runs a test resource as one script, e.g. the tutorial's SQL exactly as a user would paste it. */
     public static void executeResource(DatabaseConfig database, String resource) {
         try (var in = Objects.requireNonNull(TestServices.class.getResourceAsStream(resource), resource)) {

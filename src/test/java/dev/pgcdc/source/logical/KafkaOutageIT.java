@@ -15,9 +15,6 @@ import dev.pgcdc.testing.TestServices;
 import dev.pgcdc.testing.Topics;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -48,7 +45,7 @@ class KafkaOutageIT {
                 Capture capture = LogicalCapture.start(database, kafka, config);
                 insert(database, 1, 5);
                 assertThat(Topics.read(kafka, topic, 5, Duration.ofSeconds(30))).hasSize(5);
-                awaitConfirmedPast(database, config.slot(), query(database, "SELECT pg_current_wal_lsn()::text"));
+                awaitConfirmedPast(database, config.slot(), TestServices.query(database, "SELECT pg_current_wal_lsn()::text"));
 
                 doomed.close();
                 insert(database, 6, 10);
@@ -56,7 +53,7 @@ class KafkaOutageIT {
                 assertThat(failure.kind()).isEqualTo(CdcException.Kind.DELIVERY);
                 assertThat(failure.getMessage()).contains("Kafka did not accept a change for topic '" + prefix + ".");
             }
-            confirmedAtOutage = Long.parseLong(query(database, "SELECT pg_wal_lsn_diff(confirmed_flush_lsn, '0/0')::bigint::text "
+            confirmedAtOutage = Long.parseLong(TestServices.query(database, "SELECT pg_wal_lsn_diff(confirmed_flush_lsn, '0/0')::bigint::text "
                     + "FROM pg_replication_slots WHERE slot_name = '" + config.slot() + "'"));
 
             KafkaConfig healthy = TestServices.kafka();
@@ -92,18 +89,10 @@ class KafkaOutageIT {
 
     private static void awaitConfirmedPast(DatabaseConfig database, String slot, String lsn) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!query(database, "SELECT (confirmed_flush_lsn >= '" + lsn + "')::text FROM pg_replication_slots WHERE slot_name = '"
+        while (!TestServices.query(database, "SELECT (confirmed_flush_lsn >= '" + lsn + "')::text FROM pg_replication_slots WHERE slot_name = '"
                 + slot + "'").equals("true")) {
             assertThat(System.nanoTime()).as("slot confirmed the delivered changes").isLessThan(deadline);
             Thread.sleep(100);
-        }
-    }
-
-    private static String query(DatabaseConfig database, String sql) throws Exception {
-        try (Connection connection = TestServices.connect(database);
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : "";
         }
     }
 }

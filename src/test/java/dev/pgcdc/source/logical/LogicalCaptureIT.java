@@ -14,12 +14,11 @@ import dev.pgcdc.testing.LogicalCapture;
 import dev.pgcdc.testing.TestServices;
 import dev.pgcdc.testing.Topics;
 import dev.pgcdc.testing.TriggerCapture;
+import dev.pgcdc.testing.TypeMatrix;
 import org.junit.jupiter.api.Test;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -122,43 +121,19 @@ class LogicalCaptureIT {
     void typeMatrixMatchesRowToJsonAndTheTriggerMode() throws Exception {
         DatabaseConfig database = TestServices.newDatabase();
         String prefix = TestServices.uniqueName("lt");
-        TestServices.execute(database, """
-                CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
-                CREATE TABLE public.everything (
-                    id bigint PRIMARY KEY, s smallint, i integer, b bigint, n numeric, n2 numeric(30,10),
-                    r real, d double precision, r_nan real, d_inf double precision, d_ninf double precision,
-                    flag boolean, t text, bin bytea, day date, at_time time, at_timetz timetz,
-                    ts timestamp, tstz timestamptz, span interval, u uuid, j json, jb jsonb,
-                    ints int[], texts text[], stamps timestamptz[], feeling mood, feelings mood[], nothing text)""");
-        TableId everything = new TableId("public", "everything");
-        LogicalSetup.install(database, "pgcdc", List.of(everything), false, false);
-        JournalSchema.install(database, List.of(everything));
+        TypeMatrix.create(database);
+        LogicalSetup.install(database, "pgcdc", List.of(TypeMatrix.TABLE), false, false);
+        JournalSchema.install(database, List.of(TypeMatrix.TABLE));
         LogicalCaptureConfig config = LogicalCapture.config(prefix, "pgcdc");
         try (Capture logical = LogicalCapture.start(database, kafka, config);
              Capture trigger = TriggerCapture.start(database, kafka, new TriggerCaptureConfig(prefix + "_t", true, Duration.ofMillis(200), 500))) {
-            TestServices.execute(database, """
-                    SET TIME ZONE 'America/Sao_Paulo';
-                    SET IntervalStyle = 'iso_8601';
-                    INSERT INTO everything VALUES (1, -32768, 2147483647, 9223372036854775807,
-                        123456789012345678901234567890.123456789, 12345678901234567890.0123456789,
-                        3.14, 2.718281828459045, 'NaN', 'Infinity', '-Infinity',
-                        true, E'unicode ✓ "quotes" \\\\ back\\nline\\ttab', '\\xDEADBEEF', '2024-02-29', '23:59:59.999999',
-                        '12:00+03', '2024-02-29 13:14:15.123456', '2024-02-29 13:14:15.5+02', '1 year 2 mons 3 days 04:05:06.7',
-                        'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{"b": 1, "a": [1.50, null]}', '{"b": 1, "a": [1.50, null]}',
-                        ARRAY[1, NULL, 3], ARRAY['x', 'y "z"', NULL, 'NULL'], ARRAY['2024-01-01 10:00:00+01'::timestamptz],
-                        'happy', ARRAY['sad', 'ok']::mood[], NULL)""");
-            String expected;
-            try (Connection connection = TestServices.connect(database); Statement statement = connection.createStatement()) {
-                statement.execute("SET TimeZone = 'UTC'");
-                try (ResultSet rs = statement.executeQuery("SELECT row_to_json(e)::text FROM everything e")) {
-                    rs.next();
-                    expected = rs.getString(1);
-                }
-            }
-            String fromLogical = afterText(Topics.read(kafka, prefix + ".public.everything", 1, WAIT).get(0));
-            String fromTrigger = afterText(Topics.read(kafka, prefix + "_t.public.everything", 1, WAIT).get(0));
+            TypeMatrix.insertFromAForeignSession(database);
+            String expected = TypeMatrix.rowToJson(database);
+            String fromLogical = TypeMatrix.afterText(Topics.read(kafka, prefix + ".public.everything", 1, WAIT).get(0).value());
+            String fromTrigger = TypeMatrix.afterText(Topics.read(kafka, prefix + "_t.public.everything", 1, WAIT).get(0).value());
             assertThat(fromLogical).isEqualTo(expected);
             assertThat(fromTrigger).isEqualTo(expected);
+            assertThat(logical.isRunning() && trigger.isRunning()).isTrue();
         } finally {
             LogicalSetup.teardown(database, config.slot(), "pgcdc");
         }
@@ -225,14 +200,6 @@ class LogicalCaptureIT {
 
     private static JsonNode value(ConsumedChange record) {
         return Json.parse(record.value());
-    }
-
-    /** The "after" object exactly as it stands in the event's text. */
-    private static String afterText(ConsumedChange record) {
-        String value = record.value();
-        int start = value.indexOf("\"after\":") + "\"after\":".length();
-        int end = value.indexOf(",\"source\":");
-        return value.substring(start, end);
     }
 
     private static String randomText(int length) {

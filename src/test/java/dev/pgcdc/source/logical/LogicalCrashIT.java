@@ -10,9 +10,6 @@ import dev.pgcdc.testing.TestServices;
 import dev.pgcdc.testing.Topics;
 import org.junit.jupiter.api.Test;
 
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -54,12 +51,12 @@ class LogicalCrashIT {
                 awaitSlotReleased(database, prefix);
             }
             int changes = workload.awaitChanges();
-            String endOfWrites = query(database, "SELECT pg_current_wal_lsn()::text");
+            String endOfWrites = TestServices.query(database, "SELECT pg_current_wal_lsn()::text");
 
             try (PgcdcProcess last = PgcdcProcess.start(capture)) {
                 assertThat(last.awaitLine("Capturing slot", Duration.ofSeconds(60))).isTrue();
                 long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-                while (!query(database, "SELECT (confirmed_flush_lsn >= '" + endOfWrites + "')::text FROM pg_replication_slots "
+                while (!TestServices.query(database, "SELECT (confirmed_flush_lsn >= '" + endOfWrites + "')::text FROM pg_replication_slots "
                         + "WHERE slot_name = '" + prefix + "'").equals("true")) {
                     assertThat(System.nanoTime()).as("slot confirmed past the last write").isLessThan(deadline);
                     Thread.sleep(100);
@@ -82,17 +79,9 @@ class LogicalCrashIT {
     /** A killed walsender's slot is released once the server notices the dead connection. */
     private static void awaitSlotReleased(DatabaseConfig database, String slot) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (query(database, "SELECT active::text FROM pg_replication_slots WHERE slot_name = '" + slot + "'").equals("true")) {
+        while (TestServices.query(database, "SELECT active::text FROM pg_replication_slots WHERE slot_name = '" + slot + "'").equals("true")) {
             assertThat(System.nanoTime()).as("slot released").isLessThan(deadline);
             Thread.sleep(50);
-        }
-    }
-
-    private static String query(DatabaseConfig database, String sql) throws Exception {
-        try (Connection connection = TestServices.connect(database);
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : "";
         }
     }
 }

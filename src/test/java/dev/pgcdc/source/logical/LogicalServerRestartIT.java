@@ -19,14 +19,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** PostgreSQL stops and starts again mid-stream: capture reconnects and resumes from the slot. */
+/**
+ * PostgreSQL goes down mid-stream (immediate shutdown, as in a crash) and starts again on the same data:
+ * capture reconnects and resumes from the slot. An immediate stop, because a clean one waits for
+ * walsenders and the embedded server allows it only a few seconds.
+ */
 class LogicalServerRestartIT {
 
     @Test
-    void resumesFromTheSlotAfterPostgresRestarts() throws Exception {
+    void resumesFromTheSlotAfterPostgresCrashesAndRestarts() throws Exception {
         KafkaConfig kafka = TestServices.kafka();
         Path data = Files.createTempDirectory("pgcdc-restart-");
         int port;
@@ -46,12 +51,13 @@ class LogicalServerRestartIT {
                 TestServices.execute(database, "INSERT INTO t VALUES (" + id + ")");
             }
             assertThat(Topics.read(kafka, prefix + ".public.t", 10, Duration.ofSeconds(30))).hasSize(10);
+            crash(data);
             first.close();
             first = start(data, port);
             for (int id = 11; id <= 20; id++) {
                 TestServices.execute(database, "INSERT INTO t VALUES (" + id + ")");
             }
-            // At-least-once: changes whose confirmation the server had not saved before stopping come again.
+            // At-least-once: changes whose confirmation the server had not saved before going down come again.
             List<ConsumedChange> records = Topics.read(kafka, prefix + ".public.t", Integer.MAX_VALUE, Duration.ofSeconds(10));
             assertThat(records.stream().map(ConsumedChange::key).distinct()).hasSize(20);
             assertThat(capture.isRunning()).isTrue();
@@ -62,6 +68,14 @@ class LogicalServerRestartIT {
             LogicalSetup.teardown(database, config.slot(), "pgcdc");
             first.close();
         }
+    }
+
+    /** SIGQUIT to the postmaster: immediate shutdown, no checkpoint, crash recovery at the next start. */
+    private static void crash(Path data) throws Exception {
+        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
+        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
+        new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start().waitFor();
+        postmaster.onExit().get(30, TimeUnit.SECONDS);
     }
 
     private static EmbeddedPostgres start(Path data, int port) throws IOException {

@@ -1,0 +1,63 @@
+package dev.pgcdc.testing;
+
+import dev.pgcdc.config.DatabaseConfig;
+import dev.pgcdc.event.TableId;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * One row holding every type the capture modes must encode as row_to_json does, written from a session
+ * whose time zone and interval style differ from the defaults, so nothing may depend on the writer's settings.
+ */
+public final class TypeMatrix {
+
+    public static final TableId TABLE = new TableId("public", "everything");
+
+    private TypeMatrix() {
+    }
+
+    public static void create(DatabaseConfig database) {
+        TestServices.execute(database, """
+                CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+                CREATE TABLE public.everything (
+                    id bigint PRIMARY KEY, s smallint, i integer, b bigint, n numeric, n2 numeric(30,10),
+                    r real, d double precision, r_nan real, d_inf double precision, d_ninf double precision,
+                    flag boolean, t text, bin bytea, day date, at_time time, at_timetz timetz,
+                    ts timestamp, tstz timestamptz, span interval, u uuid, j json, jb jsonb,
+                    ints int[], texts text[], stamps timestamptz[], feeling mood, feelings mood[], nothing text)""");
+    }
+
+    public static void insertFromAForeignSession(DatabaseConfig database) {
+        TestServices.execute(database, """
+                SET TIME ZONE 'America/Sao_Paulo';
+                SET IntervalStyle = 'iso_8601';
+                INSERT INTO everything VALUES (1, -32768, 2147483647, 9223372036854775807,
+                    123456789012345678901234567890.123456789, 12345678901234567890.0123456789,
+                    3.14, 2.718281828459045, 'NaN', 'Infinity', '-Infinity',
+                    true, E'unicode ✓ "quotes" \\\\ back\\nline\\ttab', '\\xDEADBEEF', '2024-02-29', '23:59:59.999999',
+                    '12:00+03', '2024-02-29 13:14:15.123456', '2024-02-29 13:14:15.5+02', '1 year 2 mons 3 days 04:05:06.7',
+                    'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{"b": 1, "a": [1.50, null]}', '{"b": 1, "a": [1.50, null]}',
+                    ARRAY[1, NULL, 3], ARRAY['x', 'y "z"', NULL, 'NULL'], ARRAY['2024-01-01 10:00:00+01'::timestamptz],
+                    'happy', ARRAY['sad', 'ok']::mood[], NULL)""");
+    }
+
+    /** The reference: {@code row_to_json} of the row, read in UTC with default output settings. */
+    public static String rowToJson(DatabaseConfig database) throws SQLException {
+        try (Connection connection = TestServices.connect(database); Statement statement = connection.createStatement()) {
+            statement.execute("SET TimeZone = 'UTC'");
+            try (ResultSet rs = statement.executeQuery("SELECT row_to_json(e)::text FROM everything e")) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+
+    /** The {@code after} object exactly as it stands in an event's text. */
+    public static String afterText(String event) {
+        int start = event.indexOf("\"after\":") + "\"after\":".length();
+        return event.substring(start, event.indexOf(",\"source\":"));
+    }
+}
