@@ -1,5 +1,6 @@
 package dev.pgcdc.source;
 
+import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.TableId;
 
 import java.sql.Connection;
@@ -32,6 +33,20 @@ public final class Catalog {
             }
         }
         return columns;
+    }
+
+    /** Fails with a one-line message naming {@code table} when it does not exist. */
+    public static void requireTable(Connection connection, TableId table) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT to_regclass(?)")) {
+            query.setString(1, table.quoted());
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                if (rows.getString(1) == null) {
+                    throw new CdcException(CdcException.Kind.CONFIGURATION, "table " + table + " does not exist in database '"
+                            + currentDatabase(connection) + "': create it or fix --table");
+                }
+            }
+        }
     }
 
     public static String currentDatabase(Connection connection) throws SQLException {

@@ -10,9 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 
 /**
@@ -22,16 +20,12 @@ import java.util.List;
 public final class ListeningConnection implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ListeningConnection.class);
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
 
     private final DatabaseConfig database;
     private final String applicationName;
     private final List<String> channels;
-    private final Clock clock = Clock.systemUTC();
+    private final Backoff backoff = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
     private Connection connection;
-    private Duration backoff = FIRST_BACKOFF;
-    private Instant nextAttempt = Instant.MIN;
 
     private ListeningConnection(DatabaseConfig database, String applicationName, List<String> channels) {
         this.database = database;
@@ -58,21 +52,16 @@ public final class ListeningConnection implements AutoCloseable {
         if (connection != null) {
             return connection;
         }
-        Duration wait = Duration.between(clock.instant(), nextAttempt);
-        if (wait.compareTo(Duration.ZERO) > 0) {
-            Thread.sleep(Math.max(1, Math.min(wait.toMillis(), timeout.toMillis())));
+        if (!backoff.awaitNextAttempt(timeout)) {
             return null;
         }
         try {
             connection = connectAndListen();
-            backoff = FIRST_BACKOFF;
+            backoff.succeeded();
             log.info("Reconnected to PostgreSQL and listening again on {}", channels);
             return connection;
         } catch (CdcException e) {
-            log.warn("Still cannot reach PostgreSQL ({}); next attempt in {} ms", e.getMessage(), backoff.toMillis());
-            nextAttempt = clock.instant().plus(backoff);
-            Duration doubled = backoff.multipliedBy(2);
-            backoff = doubled.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : doubled;
+            log.warn("Still cannot reach PostgreSQL ({}); next attempt in {} ms", e.getMessage(), backoff.failed().toMillis());
             return null;
         }
     }

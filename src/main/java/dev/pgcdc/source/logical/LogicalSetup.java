@@ -3,6 +3,7 @@ package dev.pgcdc.source.logical;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.TableId;
+import dev.pgcdc.source.Catalog;
 import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.PostgresErrors;
 
@@ -34,7 +35,7 @@ public final class LogicalSetup {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 for (TableId table : tables) {
-                    requireTable(connection, table);
+                    Catalog.requireTable(connection, table);
                     if (replicaIdentityFull) {
                         statement.execute("ALTER TABLE " + table.quoted() + " REPLICA IDENTITY FULL");
                     }
@@ -119,18 +120,6 @@ public final class LogicalSetup {
             query.setString(1, publication);
             try (ResultSet rows = query.executeQuery()) {
                 return rows.next() ? rows.getBoolean(1) : null;
-            }
-        }
-    }
-
-    private static void requireTable(Connection connection, TableId table) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT to_regclass(?)")) {
-            query.setString(1, table.quoted());
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                if (rows.getString(1) == null) {
-                    throw new CdcException(CdcException.Kind.CONFIGURATION, "table " + table + " does not exist: create it or fix --table");
-                }
             }
         }
     }

@@ -9,6 +9,7 @@ import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.event.Position;
 import dev.pgcdc.event.RowChange;
 import dev.pgcdc.event.TableId;
+import dev.pgcdc.source.Backoff;
 import dev.pgcdc.source.Catalog;
 import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.PostgresErrors;
@@ -57,8 +58,6 @@ public final class LogicalSource implements Source {
 
     private static final Logger log = LoggerFactory.getLogger(LogicalSource.class);
     private static final int MAX_EVENTS_PER_POLL = 2_000;
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(10);
     private static final String HEARTBEAT_PREFIX = "pgcdc-heartbeat";
 
     private final DatabaseConfig database;
@@ -76,8 +75,7 @@ public final class LogicalSource implements Source {
     private Lsn confirmed = Lsn.ZERO;
     private Lsn idleAfterEmitted;
     private long nextHeartbeatNanos;
-    private long nextAttemptNanos;
-    private Duration backoff = FIRST_BACKOFF;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10));
 
     private LogicalSource(DatabaseConfig database, LogicalCaptureConfig config, Connection metadata, String databaseName,
                           boolean messagesSupported) {
@@ -320,9 +318,7 @@ public final class LogicalSource implements Source {
     }
 
     private boolean reconnect(Duration timeout) throws InterruptedException {
-        long wait = nextAttemptNanos - System.nanoTime();
-        if (wait > 0) {
-            Thread.sleep(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(wait), timeout.toMillis())));
+        if (!backoff.awaitNextAttempt(timeout)) {
             return false;
         }
         try {
@@ -331,7 +327,7 @@ public final class LogicalSource implements Source {
                 metadata = PostgresConnections.open(database, APPLICATION_NAME);
             }
             startStream(false);
-            backoff = FIRST_BACKOFF;
+            backoff.succeeded();
             log.info("Reconnected; streaming slot '{}' again from its confirmed position", config.slot());
             return true;
         } catch (SQLException | CdcException e) {
@@ -340,9 +336,7 @@ public final class LogicalSource implements Source {
                         + "' no longer exists: it was dropped while capture was disconnected; changes since may be lost");
             }
             closeStream();
-            log.warn("Cannot stream from PostgreSQL yet ({}); next attempt in {} ms", e.getMessage(), backoff.toMillis());
-            nextAttemptNanos = System.nanoTime() + backoff.toNanos();
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            log.warn("Cannot stream from PostgreSQL yet ({}); next attempt in {} ms", e.getMessage(), backoff.failed().toMillis());
             return false;
         }
     }

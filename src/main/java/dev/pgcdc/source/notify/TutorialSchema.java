@@ -1,13 +1,10 @@
 package dev.pgcdc.source.notify;
 
 import dev.pgcdc.config.DatabaseConfig;
-import dev.pgcdc.error.CdcException;
 import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.PostgresErrors;
+import dev.pgcdc.source.SqlScripts;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,7 +22,7 @@ public final class TutorialSchema {
     }
 
     public static void install(DatabaseConfig database) {
-        String sql = loadScript();
+        String sql = SqlScripts.load(TutorialSchema.class, SCRIPT);
         try (Connection connection = PostgresConnections.open(database, "pgcdc-setup")) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
@@ -37,17 +34,6 @@ public final class TutorialSchema {
             }
         } catch (SQLException e) {
             throw PostgresErrors.describe(e, database, "installing the tutorial schema");
-        }
-    }
-
-    private static String loadScript() {
-        try (InputStream in = TutorialSchema.class.getResourceAsStream(SCRIPT)) {
-            if (in == null) {
-                throw new CdcException(CdcException.Kind.INTERNAL, "the pgcdc jar lacks " + SCRIPT);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new CdcException(CdcException.Kind.INTERNAL, "cannot read " + SCRIPT + " from the pgcdc jar", e);
         }
     }
 }

@@ -6,10 +6,8 @@ import dev.pgcdc.event.TableId;
 import dev.pgcdc.source.Catalog;
 import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.PostgresErrors;
+import dev.pgcdc.source.SqlScripts;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -45,14 +43,14 @@ public final class JournalSchema {
         if (tables.isEmpty()) {
             throw new CdcException(CdcException.Kind.CONFIGURATION, "name the tables to capture: --table SCHEMA.TABLE (repeatable)");
         }
-        String script = loadScript();
+        String script = SqlScripts.load(JournalSchema.class, INSTALL_SCRIPT);
         try (Connection connection = PostgresConnections.open(database, "pgcdc-setup")) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
                 statement.execute(script);
                 List<Installed> installed = new ArrayList<>();
                 for (TableId table : tables) {
-                    requireTable(connection, database, table);
+                    Catalog.requireTable(connection, table);
                     statement.execute("DROP TRIGGER IF EXISTS " + ROW_TRIGGER + " ON " + table.quoted());
                     statement.execute("CREATE TRIGGER " + ROW_TRIGGER + " AFTER INSERT OR UPDATE OR DELETE ON "
                             + table.quoted() + " FOR EACH ROW EXECUTE FUNCTION pgcdc.journal_row_change()");
@@ -176,27 +174,4 @@ public final class JournalSchema {
         }
     }
 
-    private static void requireTable(Connection connection, DatabaseConfig database, TableId table) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT to_regclass(?)")) {
-            query.setString(1, table.quoted());
-            try (ResultSet rows = query.executeQuery()) {
-                rows.next();
-                if (rows.getString(1) == null) {
-                    throw new CdcException(CdcException.Kind.CONFIGURATION, "table " + table + " does not exist in "
-                            + database.redactedUrl() + ": create it or fix --table");
-                }
-            }
-        }
-    }
-
-    private static String loadScript() {
-        try (InputStream in = JournalSchema.class.getResourceAsStream(INSTALL_SCRIPT)) {
-            if (in == null) {
-                throw new CdcException(CdcException.Kind.INTERNAL, "the pgcdc jar lacks " + INSTALL_SCRIPT);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new CdcException(CdcException.Kind.INTERNAL, "cannot read " + INSTALL_SCRIPT + " from the pgcdc jar", e);
-        }
-    }
 }
