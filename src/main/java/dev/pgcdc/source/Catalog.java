@@ -16,20 +16,34 @@ public final class Catalog {
     private Catalog() {
     }
 
+    private static final String PRIMARY_KEY = """
+            SELECT a.attname
+            FROM pg_index i
+            JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+            WHERE i.indrelid = %s AND i.indisprimary
+            ORDER BY array_position(i.indkey::int2[], a.attnum)""";
+
     /** The table's primary-key columns in key order; empty when it has none or no longer exists. */
     public static List<String> primaryKey(Connection connection, TableId table) throws SQLException {
-        List<String> columns = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT a.attname
-                FROM pg_index i
-                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-                WHERE i.indrelid = to_regclass(?) AND i.indisprimary
-                ORDER BY array_position(i.indkey::int2[], a.attnum)""")) {
+        try (PreparedStatement query = connection.prepareStatement(PRIMARY_KEY.formatted("to_regclass(?)"))) {
             query.setString(1, table.quoted());
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    columns.add(rows.getString(1));
-                }
+            return columnNames(query);
+        }
+    }
+
+    /** The primary-key columns of the table with this oid, in key order; empty when it has none or no longer exists. */
+    public static List<String> primaryKey(Connection connection, long tableOid) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(PRIMARY_KEY.formatted("?::oid"))) {
+            query.setLong(1, tableOid);
+            return columnNames(query);
+        }
+    }
+
+    private static List<String> columnNames(PreparedStatement query) throws SQLException {
+        List<String> columns = new ArrayList<>();
+        try (ResultSet rows = query.executeQuery()) {
+            while (rows.next()) {
+                columns.add(rows.getString(1));
             }
         }
         return columns;

@@ -17,7 +17,7 @@ final class JournalDecoder {
 
     List<ChangeEvent> decode(JournalRow row, List<String> keyColumns, long nowMillis) {
         RowChange change = new RowChange(op(row.op()), row.table(), row.oldRow(), row.newRow(),
-                row.op() == 't' ? List.of() : keyColumns, row.txId(), row.changedAt().toEpochMilli(), null,
+                row.op() == 't' ? List.of() : keyColumns, row.txId(), row.committedAt().toEpochMilli(), null,
                 List.of(Long.toString(row.txId()), Long.toString(row.id())), List.of(), null);
         return envelope.events(change, nowMillis, new JournalPosition(row.id()), List.of());
     }

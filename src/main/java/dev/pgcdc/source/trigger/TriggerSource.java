@@ -7,7 +7,6 @@ import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.event.Position;
-import dev.pgcdc.event.TableId;
 import dev.pgcdc.source.Catalog;
 import dev.pgcdc.source.ListeningConnection;
 import dev.pgcdc.source.PostgresConnections;
@@ -16,31 +15,32 @@ import dev.pgcdc.source.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Drains {@code pgcdc.journal}. Rows are removed only once Kafka has acknowledged their events, so a crash
- * redelivers at most what was acknowledged but not yet removed.
+ * Drains {@code pgcdc.journal} in batches bounded by transaction snapshots, as PgQ does: a batch holds the
+ * rows of exactly the transactions that ended between two consecutive snapshots, in journal-id order, and
+ * batches are delivered in order. Rows are removed only once Kafka has acknowledged their events.
  *
- * <p>No high-water mark decides what was read: a transaction that commits after a later journal id was
- * read would be skipped by one (the outbox readers' classic bug). Instead, whenever nothing is in flight the
- * whole journal is scanned from its start; while changes are in flight only ids above the highest read
- * are fetched, and at least once a second reading pauses until the in-flight changes are removed, so a
- * full scan picks up late committers even under constant load. Per-key order holds because two
- * transactions touching one row are serialised by its row lock: the later one's journal row is written
- * after the earlier one committed.
+ * <p>Why this keeps each key's changes in commit order: two transactions that change the same row are
+ * serialised by its row lock (or, for a re-inserted key, by the unique index), so the later one writes its
+ * journal row only after the earlier one has ended. Its journal id is therefore higher (the identity
+ * sequence hands out ids in time order), and it cannot be visible in a snapshot in which the earlier one is
+ * not: it lands in the same batch, after the earlier row, or in a later batch. A journal id alone would not
+ * do: ids are assigned before commit, so "ids above the highest read" can overtake a transaction that
+ * commits late.
+ *
+ * <p>After a start, whatever the journal holds (changes made while capture was stopped, and changes sent but
+ * not yet removed) is read as one first batch, in id order: correct by the same argument, since within one
+ * snapshot the id order of one key's rows is its commit order. Batches then follow from that snapshot, so
+ * nothing needs storing besides the journal itself. Guarantees: every committed change at least once, each
+ * key's changes in commit order, and transactions in commit order at batch granularity.
  */
 public final class TriggerSource implements Source {
 
@@ -48,48 +48,41 @@ public final class TriggerSource implements Source {
     static final String WAKE_UP_CHANNEL = "pgcdc_journal";
 
     private static final Logger log = LoggerFactory.getLogger(TriggerSource.class);
-    private static final Duration FULL_SCAN_EVERY = Duration.ofSeconds(1);
-    private static final String READ = """
-            SELECT id, tx_id, changed_at, table_schema, table_name, op, old_row::text, new_row::text
-            FROM pgcdc.journal WHERE id > ? ORDER BY id LIMIT ?""";
 
     private final TriggerCaptureConfig config;
     private final ListeningConnection listening;
+    private final JournalReader reader;
     private final JournalDecoder decoder;
-    private final Map<TableId, List<String>> primaryKeys = new HashMap<>();
-    /** Ids read and not yet removed, in the order their events were sent. */
-    private final ArrayDeque<Long> unconfirmed = new ArrayDeque<>();
-    private long highestRead = Long.MIN_VALUE;
-    private boolean moreWaiting = true;
+    private final PrimaryKeys primaryKeys = new PrimaryKeys();
+    private final JournalRemoval removal;
+    private JournalBatch lastBatch;
+    /** The batch being read, or null between batches. */
+    private JournalBatch batch;
+    private long lastIdRead;
     private long nextReadNanos;
-    private long lastFullScanNanos = System.nanoTime();
 
-    private TriggerSource(TriggerCaptureConfig config, ListeningConnection listening, DebeziumEnvelope envelope) {
+    private TriggerSource(TriggerCaptureConfig config, ListeningConnection listening, JournalReader reader,
+                          DebeziumEnvelope envelope) {
         this.config = config;
         this.listening = listening;
+        this.reader = reader;
         this.decoder = new JournalDecoder(envelope);
+        this.removal = new JournalRemoval(listening);
     }
 
     /**
      * Connects, LISTENs for wake-ups and checks the journal is installed.
      *
-     * @throws CdcException when PostgreSQL cannot be reached or the journal is missing
+     * @throws CdcException when PostgreSQL cannot be reached or the journal is missing or outdated
      */
     public static TriggerSource open(DatabaseConfig database, TriggerCaptureConfig config) {
         ListeningConnection listening = ListeningConnection.open(database, APPLICATION_NAME, List.of(WAKE_UP_CHANNEL));
         try {
             Connection connection = listening.get(Duration.ZERO);
             String databaseName = Catalog.currentDatabase(connection);
-            try (Statement statement = connection.createStatement();
-                 ResultSet journal = statement.executeQuery("SELECT to_regclass('pgcdc.journal') IS NOT NULL")) {
-                journal.next();
-                if (!journal.getBoolean(1)) {
-                    throw new CdcException(CdcException.Kind.CONFIGURATION, "no pgcdc journal in database '" + databaseName
-                            + "': run `pgcdc setup --mode trigger --table SCHEMA.TABLE` first");
-                }
-            }
+            requireCurrentJournal(connection, databaseName);
             DebeziumEnvelope envelope = new DebeziumEnvelope(config.topicPrefix(), databaseName, Version.VALUE, config.tombstones());
-            return new TriggerSource(config, listening, envelope);
+            return new TriggerSource(config, listening, JournalReader.forServer(connection), envelope);
         } catch (SQLException e) {
             listening.close();
             throw PostgresErrors.describe(e, database, "checking the journal");
@@ -120,53 +113,25 @@ public final class TriggerSource implements Source {
             return List.of();
         }
         try {
-            if (!moreWaiting && !awaitWakeUp(connection, timeout)) {
-                return List.of();
+            if (batch == null) {
+                if (!awaitWakeUp(connection, timeout)) {
+                    return List.of();
+                }
+                TxSnapshot now = reader.snapshot(connection);
+                batch = lastBatch == null ? new JournalBatch(null, now) : lastBatch.followedBy(now);
+                lastIdRead = 0;
+                primaryKeys.refresh();
             }
-            boolean fullScan = unconfirmed.isEmpty();
-            if (!fullScan && System.nanoTime() - lastFullScanNanos > FULL_SCAN_EVERY.toNanos()) {
-                // Let what is in flight be removed, so the next read can be a full scan (see class comment).
-                moreWaiting = true;
-                Thread.sleep(Math.min(5, Math.max(1, timeout.toMillis())));
-                return List.of();
-            }
-            return read(connection, fullScan);
+            return readPage(connection);
         } catch (SQLException e) {
             listening.failed(e, "reading the journal");
-            moreWaiting = true;
             return List.of();
         }
     }
 
     @Override
     public void commit(Position position) {
-        long confirmed = ((JournalPosition) position).id();
-        List<Long> removable = new ArrayList<>();
-        while (!unconfirmed.isEmpty()) {
-            long id = unconfirmed.pollFirst();
-            removable.add(id);
-            if (id == confirmed) {
-                break;
-            }
-        }
-        if (removable.isEmpty()) {
-            return;
-        }
-        try {
-            Connection connection = listening.get(Duration.ofMillis(1));
-            if (connection == null) {
-                return; // still in the journal: the next full scan delivers them again (at-least-once)
-            }
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM pgcdc.journal WHERE id = ANY(?)")) {
-                Array ids = connection.createArrayOf("bigint", removable.toArray());
-                delete.setArray(1, ids);
-                delete.executeUpdate();
-            } catch (SQLException e) {
-                listening.failed(e, "removing delivered changes from the journal");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        removal.confirmedUpTo(((JournalPosition) position).id());
     }
 
     @Override
@@ -174,9 +139,29 @@ public final class TriggerSource implements Source {
         listening.close();
     }
 
+    private List<ChangeEvent> readPage(Connection connection) throws SQLException {
+        List<JournalRow> rows = reader.page(connection, batch, lastIdRead, config.batchSize());
+        if (rows.size() < config.batchSize()) {
+            lastBatch = batch;
+            batch = null;
+            nextReadNanos = System.nanoTime() + config.pollInterval().toNanos();
+        }
+        long nowMillis = System.currentTimeMillis();
+        List<ChangeEvent> events = new ArrayList<>(rows.size() + 8);
+        for (JournalRow row : rows) {
+            events.addAll(decoder.decode(row, primaryKeys.of(connection, row), nowMillis));
+            removal.sent(row.id());
+            lastIdRead = row.id();
+        }
+        if (!rows.isEmpty()) {
+            log.debug("Read {} journal row(s) of batch {}", rows.size(), batch == null ? lastBatch : batch);
+        }
+        return events;
+    }
+
+    /** Whether to open a batch now: a wake-up came, or the poll interval is over (a lost wake-up only delays). */
     private boolean awaitWakeUp(Connection connection, Duration timeout) throws SQLException {
-        long now = System.nanoTime();
-        long untilScheduledRead = nextReadNanos - now;
+        long untilScheduledRead = nextReadNanos - System.nanoTime();
         if (untilScheduledRead <= 0) {
             return true;
         }
@@ -185,48 +170,21 @@ public final class TriggerSource implements Source {
         return wokenUp || System.nanoTime() >= nextReadNanos;
     }
 
-    private List<ChangeEvent> read(Connection connection, boolean fullScan) throws SQLException {
-        long now = System.nanoTime();
-        if (fullScan) {
-            lastFullScanNanos = now;
-        }
-        List<JournalRow> rows = new ArrayList<>();
-        try (PreparedStatement query = connection.prepareStatement(READ)) {
-            query.setLong(1, fullScan ? Long.MIN_VALUE : highestRead);
-            query.setInt(2, config.batchSize());
-            try (ResultSet result = query.executeQuery()) {
-                while (result.next()) {
-                    rows.add(new JournalRow(result.getLong(1), result.getLong(2),
-                            result.getObject(3, OffsetDateTime.class).toInstant(),
-                            new TableId(result.getString(4), result.getString(5)),
-                            result.getString(6).charAt(0), result.getString(7), result.getString(8)));
-                }
+    private static void requireCurrentJournal(Connection connection, String databaseName) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet journal = statement.executeQuery("""
+                     SELECT to_regclass('pgcdc.journal') IS NOT NULL,
+                            EXISTS (SELECT FROM pg_attribute WHERE attrelid = to_regclass('pgcdc.journal') AND attname = 'table_oid')""")) {
+            journal.next();
+            if (!journal.getBoolean(1)) {
+                throw new CdcException(CdcException.Kind.CONFIGURATION, "no pgcdc journal in database '" + databaseName
+                        + "': run `pgcdc setup --mode trigger --table SCHEMA.TABLE` first");
+            }
+            if (!journal.getBoolean(2)) {
+                throw new CdcException(CdcException.Kind.CONFIGURATION, "the pgcdc journal in database '" + databaseName
+                        + "' was installed by an older pgcdc: run `pgcdc setup --mode trigger --table SCHEMA.TABLE` again"
+                        + " (pending changes are kept)");
             }
         }
-        moreWaiting = rows.size() == config.batchSize();
-        nextReadNanos = now + config.pollInterval().toNanos();
-        long nowMillis = System.currentTimeMillis();
-        List<ChangeEvent> events = new ArrayList<>(rows.size() + 8);
-        for (JournalRow row : rows) {
-            events.addAll(decoder.decode(row, keyColumns(connection, row.table()), nowMillis));
-            unconfirmed.addLast(row.id());
-            highestRead = Math.max(highestRead, row.id());
-        }
-        if (!rows.isEmpty()) {
-            log.debug("Read {} journal row(s) ({} scan)", rows.size(), fullScan ? "full" : "incremental");
-        }
-        return events;
-    }
-
-    private List<String> keyColumns(Connection connection, TableId table) throws SQLException {
-        List<String> known = primaryKeys.get(table);
-        if (known == null) {
-            known = Catalog.primaryKey(connection, table);
-            primaryKeys.put(table, known);
-            if (known.isEmpty()) {
-                log.warn("Table {} has no primary key: its events carry a null key", table);
-            }
-        }
-        return known;
     }
 }

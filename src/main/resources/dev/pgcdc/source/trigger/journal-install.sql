@@ -16,6 +16,10 @@ CREATE TABLE IF NOT EXISTS pgcdc.journal (
     old_row      json,
     new_row      json
 );
+-- Added after the first release: the table's oid finds its key even after a rename.
+ALTER TABLE pgcdc.journal ADD COLUMN IF NOT EXISTS table_oid oid;
+-- Capture reads the journal in batches bounded by two transaction snapshots: a range of tx_id.
+CREATE INDEX IF NOT EXISTS journal_tx_id ON pgcdc.journal (tx_id);
 
 COMMENT ON TABLE pgcdc.journal IS
     'Changes waiting for pgcdc capture; a row is deleted once Kafka has acknowledged its event.';
@@ -32,8 +36,8 @@ SET extra_float_digits = 1
 SET bytea_output = 'hex'
 AS $$
 BEGIN
-    INSERT INTO pgcdc.journal (tx_id, table_schema, table_name, op, old_row, new_row)
-    VALUES (txid_current(), TG_TABLE_SCHEMA, TG_TABLE_NAME,
+    INSERT INTO pgcdc.journal (tx_id, table_oid, table_schema, table_name, op, old_row, new_row)
+    VALUES (txid_current(), TG_RELID, TG_TABLE_SCHEMA, TG_TABLE_NAME,
             CASE TG_OP WHEN 'INSERT' THEN 'c' WHEN 'UPDATE' THEN 'u' ELSE 'd' END,
             CASE WHEN TG_OP <> 'INSERT' THEN row_to_json(OLD) END,
             CASE WHEN TG_OP <> 'DELETE' THEN row_to_json(NEW) END);
@@ -46,8 +50,8 @@ $$;
 CREATE OR REPLACE FUNCTION pgcdc.journal_truncate() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
-    INSERT INTO pgcdc.journal (tx_id, table_schema, table_name, op)
-    VALUES (txid_current(), TG_TABLE_SCHEMA, TG_TABLE_NAME, 't');
+    INSERT INTO pgcdc.journal (tx_id, table_oid, table_schema, table_name, op)
+    VALUES (txid_current(), TG_RELID, TG_TABLE_SCHEMA, TG_TABLE_NAME, 't');
     PERFORM pg_notify('pgcdc_journal', '');
     RETURN NULL;
 END
