@@ -30,6 +30,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("max_replication_slots", "20")
                     .setServerConfig("max_wal_senders", "20")
                     .setServerConfig("max_connections", "200")
+                    // trigger mode reports commit times when the server tracks them
+                    .setServerConfig("track_commit_timestamp", "on")
                     .start());
         } catch (IOException e) {
             throw new CdcException(CdcException.Kind.INTERNAL, "the embedded PostgreSQL failed to start: " + e.getMessage(), e);

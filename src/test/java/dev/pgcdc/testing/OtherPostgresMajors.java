@@ -29,7 +29,9 @@ public final class OtherPostgresMajors {
                 .setServerConfig("wal_level", "logical")
                 .setServerConfig("max_replication_slots", "20")
                 .setServerConfig("max_wal_senders", "20")
-                .setServerConfig("max_connections", "200");
+                .setServerConfig("max_connections", "200")
+                // trigger mode reports commit times when the server tracks them
+                .setServerConfig("track_commit_timestamp", "on");
         if (!MAJOR.isEmpty()) {
             byte[] binaries = binaries();
             builder.setPgBinaryResolver((system, hardware) -> new ByteArrayInputStream(binaries));

@@ -164,6 +164,51 @@ class TriggerCaptureIT {
     }
 
     @Test
+    void sourceTimestampIsTheCommitTimeOfTheTransaction() throws Exception {
+        DatabaseConfig database = TestServices.newDatabase();
+        String prefix = TestServices.uniqueName("commit_ts");
+        TestServices.execute(database, "CREATE TABLE t (id int PRIMARY KEY)");
+        JournalSchema.install(database, List.of(new TableId("public", "t")));
+        try (Capture ignored = TriggerCapture.start(database, kafka, config(prefix, true));
+             Connection connection = TestServices.connect(database);
+             Statement statement = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            statement.execute("INSERT INTO t VALUES (1)");
+            long txId = currentTxId(statement);
+            statement.execute("SELECT pg_sleep(0.3)"); // time is the subject: the commit comes well after the change
+            connection.commit();
+
+            JsonNode source = value(Topics.read(kafka, prefix + ".public.t", 1, WAIT).get(0)).get("source");
+            String committedAt = TestServices.query(database, "SELECT (extract(epoch FROM pg_xact_commit_timestamp(("
+                    + txId + " % 4294967296)::text::xid)) * 1000)::bigint");
+            assertThat(source.get("ts_ms").asLong()).isEqualTo(Long.parseLong(committedAt));
+        }
+    }
+
+    @Test
+    void keysFollowTheTableDefinitionWhenAPrimaryKeyIsAddedOrTheTableRenamed() throws Exception {
+        DatabaseConfig database = TestServices.newDatabase();
+        String prefix = TestServices.uniqueName("rekey");
+        TestServices.execute(database, "CREATE TABLE t (id int NOT NULL, v text)");
+        JournalSchema.install(database, List.of(new TableId("public", "t")));
+        try (Capture ignored = TriggerCapture.start(database, kafka, config(prefix, false))) {
+            TestServices.execute(database, "INSERT INTO t VALUES (1, 'before the key')");
+            assertThat(Topics.read(kafka, prefix + ".public.t", 1, WAIT)).extracting(ConsumedChange::key).containsExactly((String) null);
+            TestServices.execute(database, "ALTER TABLE t ADD PRIMARY KEY (id)");
+            TestServices.execute(database, "INSERT INTO t VALUES (2, 'after the key')");
+            assertThat(Topics.read(kafka, prefix + ".public.t", 2, WAIT)).extracting(ConsumedChange::key)
+                    .containsExactly(null, "{\"id\":2}");
+        }
+        TestServices.execute(database, "INSERT INTO t VALUES (3, 'changed while capture was stopped')");
+        TestServices.execute(database, "ALTER TABLE t RENAME TO renamed");
+        try (Capture ignored = TriggerCapture.start(database, kafka, config(prefix, false))) {
+            List<ConsumedChange> records = Topics.read(kafka, prefix + ".public.t", 3, WAIT);
+            assertThat(records).extracting(ConsumedChange::key).as("found by the table's oid after the rename")
+                    .containsExactly(null, "{\"id\":2}", "{\"id\":3}");
+        }
+    }
+
+    @Test
     void tenMegabyteRowAndIdenticalRowsInOneTransactionAreAllDelivered() throws Exception {
         DatabaseConfig database = TestServices.newDatabase();
         String prefix = TestServices.uniqueName("sizes");

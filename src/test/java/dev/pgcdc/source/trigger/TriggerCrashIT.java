@@ -38,10 +38,12 @@ class TriggerCrashIT {
         HotKeyWorkload workload = HotKeyWorkload.start(database, 4, 150, Duration.ofSeconds(15));
         int kills = 0;
         while (kills < MIN_KILLS || workload.isRunning()) {
+            long published = Topics.size(kafka, topic);
             PgcdcProcess process = PgcdcProcess.start(capture);
             assertThat(process.awaitLine("Capturing journal", Duration.ofSeconds(60))).as(process.output()).isTrue();
+            awaitStreaming(kafka, topic, published, process);
             // time itself is the subject: the kill must land at a random point of the stream
-            Thread.sleep(ThreadLocalRandom.current().nextLong(100, 1_200));
+            Thread.sleep(ThreadLocalRandom.current().nextLong(0, 500));
             process.kill();
             kills++;
         }
@@ -58,7 +60,17 @@ class TriggerCrashIT {
         HotKeyWorkload.Replay replay = HotKeyWorkload.Replay.of(records);
         assertThat(replay.rows()).as("replayed copy equals the source table").isEqualTo(HotKeyWorkload.sourceRows(database));
         assertThat(replay.states()).as("each key's states, in commit order").isEqualTo(HotKeyWorkload.committedStates(database));
+        assertThat(replay.duplicates()).as("kills landed while changes were in flight").isPositive();
         System.out.printf("trigger crash test: %d kills, %d transactions committed, %d events consumed, %d duplicates%n",
                 kills, commits, replay.events(), replay.duplicates());
+    }
+
+    /** Waits until the process has published something since it started, so the kill lands mid-stream. */
+    private static void awaitStreaming(KafkaConfig kafka, String topic, long before, PgcdcProcess process) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (Topics.size(kafka, topic) <= before) {
+            assertThat(System.nanoTime()).as("capture publishes; output: %s", process.output()).isLessThan(deadline);
+            Thread.sleep(20);
+        }
     }
 }
