@@ -58,7 +58,7 @@ final class CaptureCommand implements Callable<Integer> {
     boolean noTombstones;
 
     @Option(names = "--poll-interval", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "trigger: read the journal this often when no wake-up arrives (default: 500ms)")
+            description = "trigger: pause between two journal reads, the longest a change waits to be read (default: 20ms)")
     Duration pollInterval;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "500",

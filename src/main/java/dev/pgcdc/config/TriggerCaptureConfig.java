@@ -10,8 +10,8 @@ import java.time.Duration;
  * @param topicPrefix  topics are {@code <prefix>.<schema>.<table>} (flag {@code --topic-prefix}, default
  *                     {@code pgcdc})
  * @param tombstones   follow each delete with a tombstone (flag {@code --no-tombstones} turns it off)
- * @param pollInterval how often the journal is read when no wake-up notification arrives (flag
- *                     {@code --poll-interval}, default 500ms): a lost notification delays, never loses
+ * @param pollInterval the pause between two journal batches (flag {@code --poll-interval}, default 20ms):
+ *                     the longest a change waits before it is read; each read is two short queries
  * @param batchSize    journal rows read per query (flag {@code --batch-size}, default 500)
  */
 public record TriggerCaptureConfig(String topicPrefix, boolean tombstones, Duration pollInterval, int batchSize) {
@@ -26,10 +26,10 @@ public record TriggerCaptureConfig(String topicPrefix, boolean tombstones, Durat
             throw new CdcException(CdcException.Kind.CONFIGURATION, KafkaTopicNames.problem("--topic-prefix", topicPrefix));
         }
         if (pollInterval == null) {
-            pollInterval = Duration.ofMillis(500);
+            pollInterval = Duration.ofMillis(20);
         }
         if (pollInterval.isNegative() || pollInterval.isZero()) {
-            throw new CdcException(CdcException.Kind.CONFIGURATION, "--poll-interval must be positive, e.g. 500ms");
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "--poll-interval must be positive, e.g. 20ms");
         }
         if (batchSize < 1 || batchSize > 100_000) {
             throw new CdcException(CdcException.Kind.CONFIGURATION, "--batch-size must be between 1 and 100000, got " + batchSize);

@@ -45,7 +45,6 @@ import java.util.List;
 public final class TriggerSource implements Source {
 
     public static final String APPLICATION_NAME = "pgcdc-trigger";
-    static final String WAKE_UP_CHANNEL = "pgcdc_journal";
 
     private static final Logger log = LoggerFactory.getLogger(TriggerSource.class);
 
@@ -71,12 +70,12 @@ public final class TriggerSource implements Source {
     }
 
     /**
-     * Connects, LISTENs for wake-ups and checks the journal is installed.
+     * Connects and checks the journal is installed.
      *
      * @throws CdcException when PostgreSQL cannot be reached or the journal is missing or outdated
      */
     public static TriggerSource open(DatabaseConfig database, TriggerCaptureConfig config) {
-        ListeningConnection listening = ListeningConnection.open(database, APPLICATION_NAME, List.of(WAKE_UP_CHANNEL));
+        ListeningConnection listening = ListeningConnection.open(database, APPLICATION_NAME, List.of());
         try {
             Connection connection = listening.get(Duration.ZERO);
             String databaseName = Catalog.currentDatabase(connection);
@@ -114,7 +113,7 @@ public final class TriggerSource implements Source {
         }
         try {
             if (batch == null) {
-                if (!awaitWakeUp(connection, timeout)) {
+                if (!awaitNextBatch(timeout)) {
                     return List.of();
                 }
                 TxSnapshot now = reader.snapshot(connection);
@@ -159,15 +158,16 @@ public final class TriggerSource implements Source {
         return events;
     }
 
-    /** Whether to open a batch now: a wake-up came, or the poll interval is over (a lost wake-up only delays). */
-    private boolean awaitWakeUp(Connection connection, Duration timeout) throws SQLException {
-        long untilScheduledRead = nextReadNanos - System.nanoTime();
-        if (untilScheduledRead <= 0) {
-            return true;
+    /**
+     * Waits (at most {@code timeout}) until the poll interval since the last batch is over; whether it is.
+     * Time is what is awaited here: writers send no wake-up (see journal-install.sql for why).
+     */
+    private boolean awaitNextBatch(Duration timeout) throws InterruptedException {
+        long untilNextBatch = nextReadNanos - System.nanoTime();
+        if (untilNextBatch > 0) {
+            Thread.sleep(Math.max(1, Math.min(untilNextBatch, timeout.toNanos()) / 1_000_000));
         }
-        Duration wait = Duration.ofNanos(Math.min(untilScheduledRead, timeout.toNanos()));
-        boolean wokenUp = listening.awaitNotifications(connection, wait).length > 0;
-        return wokenUp || System.nanoTime() >= nextReadNanos;
+        return System.nanoTime() >= nextReadNanos;
     }
 
     private static void requireCurrentJournal(Connection connection, String databaseName) throws SQLException {

@@ -179,7 +179,7 @@ class TriggerCaptureIT {
             connection.commit();
 
             JsonNode source = value(Topics.read(kafka, prefix + ".public.t", 1, WAIT).get(0)).get("source");
-            String committedAt = TestServices.query(database, "SELECT (extract(epoch FROM pg_xact_commit_timestamp(("
+            String committedAt = TestServices.query(database, "SELECT floor(extract(epoch FROM pg_xact_commit_timestamp(("
                     + txId + " % 4294967296)::text::xid)) * 1000)::bigint");
             assertThat(source.get("ts_ms").asLong()).isEqualTo(Long.parseLong(committedAt));
         }
