@@ -101,9 +101,13 @@ final class CaptureCommand implements Callable<Integer> {
         KafkaClusterCheck.verifyReachable(kafkaConfig, kafka.timeout);
         KafkaClusterCheck.ensureTopics(kafkaConfig, plan.topics(), kafka.timeout);
         Source source = plan.source().get();
+        PrintWriter err = spec.commandLine().getErr();
         KafkaSink sink;
         try {
-            sink = new KafkaSink(kafkaConfig, plan.topics());
+            sink = new KafkaSink(kafkaConfig, plan.topics(), notice -> {
+                err.println("pgcdc: " + notice);
+                err.flush();
+            });
         } catch (RuntimeException e) {
             source.close();
             throw e;
@@ -112,7 +116,16 @@ final class CaptureCommand implements Callable<Integer> {
         out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
                 + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop.");
         out.flush();
-        try (Signals ignored = Signals.onStopRequest(capture::close)) {
+        Runnable stop = () -> {
+            if (sink.inOutage()) {
+                err.println("pgcdc: stopping: waiting up to " + Capture.DRAIN_TIMEOUT.toSeconds() + " s for Kafka at "
+                        + kafkaConfig.bootstrapServers() + " to acknowledge " + sink.held() + " held change(s); "
+                        + "nothing unacknowledged is confirmed to PostgreSQL");
+                err.flush();
+            }
+            capture.close();
+        };
+        try (Signals ignored = Signals.onStopRequest(stop)) {
             capture.await();
         } finally {
             capture.close();
