@@ -27,7 +27,12 @@ import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
 /** {@code pgcdc capture}: streams changes from PostgreSQL into Kafka until stopped. */
-@Command(name = "capture", description = "Stream changes from PostgreSQL into Kafka until Ctrl-C / SIGTERM.")
+@Command(name = "capture", description = "Stream changes from PostgreSQL into Kafka until Ctrl-C / SIGTERM.",
+        sortOptions = false, footer = {"%nOptions by mode (options of another mode are refused):",
+                "  notify   --channel, --topic, --key-field",
+                "  trigger  --topic-prefix, --no-tombstones, --poll-interval, --batch-size",
+                "  logical  --slot, --publication, --topic-prefix, --no-tombstones, --heartbeat-interval, --transaction-topic",
+                "%nExample: pgcdc capture --mode logical --db jdbc:postgresql://localhost:5432/shop --kafka localhost:9092"})
 final class CaptureCommand implements Callable<Integer> {
 
     @Mixin
@@ -51,10 +56,10 @@ final class CaptureCommand implements Callable<Integer> {
     String keyField;
 
     @Option(names = "--topic-prefix", paramLabel = "PREFIX",
-            description = "trigger: topics are PREFIX.SCHEMA.TABLE (default: " + TriggerCaptureConfig.DEFAULT_TOPIC_PREFIX + ")")
+            description = "trigger, logical: topics are PREFIX.SCHEMA.TABLE (default: " + TriggerCaptureConfig.DEFAULT_TOPIC_PREFIX + ")")
     String topicPrefix;
 
-    @Option(names = "--no-tombstones", description = "trigger: do not follow deletes with a tombstone")
+    @Option(names = "--no-tombstones", description = "trigger, logical: do not follow deletes with a tombstone")
     boolean noTombstones;
 
     @Option(names = "--poll-interval", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -96,9 +101,13 @@ final class CaptureCommand implements Callable<Integer> {
         KafkaClusterCheck.verifyReachable(kafkaConfig, kafka.timeout);
         KafkaClusterCheck.ensureTopics(kafkaConfig, plan.topics(), kafka.timeout);
         Source source = plan.source().get();
+        PrintWriter err = spec.commandLine().getErr();
         KafkaSink sink;
         try {
-            sink = new KafkaSink(kafkaConfig, plan.topics());
+            sink = new KafkaSink(kafkaConfig, plan.topics(), notice -> {
+                err.println("pgcdc: " + notice);
+                err.flush();
+            });
         } catch (RuntimeException e) {
             source.close();
             throw e;
@@ -107,7 +116,16 @@ final class CaptureCommand implements Callable<Integer> {
         out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
                 + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop.");
         out.flush();
-        try (Signals ignored = Signals.onStopRequest(capture::close)) {
+        Runnable stop = () -> {
+            if (sink.inOutage()) {
+                err.println("pgcdc: stopping: waiting up to " + Capture.DRAIN_TIMEOUT.toSeconds() + " s for Kafka at "
+                        + kafkaConfig.bootstrapServers() + " to acknowledge " + sink.held() + " held change(s); "
+                        + "nothing unacknowledged is confirmed to PostgreSQL");
+                err.flush();
+            }
+            capture.close();
+        };
+        try (Signals ignored = Signals.onStopRequest(stop)) {
             capture.await();
         } finally {
             capture.close();

@@ -50,6 +50,7 @@ final class ConsumeCommand implements Callable<Integer> {
         KafkaConfig kafkaConfig = kafka.toConfig();
         ConsumeConfig config = new ConsumeConfig(topic, fromBeginning, group, format, max, timeout);
         KafkaClusterCheck.verifyReachable(kafkaConfig, kafka.timeout);
+        KafkaClusterCheck.requireTopic(kafkaConfig, config.topic(), kafka.timeout);
         PrintWriter out = spec.commandLine().getOut();
         ChangeFormat lines = ChangeFormat.of(config.format());
         try (TopicConsumer consumer = new TopicConsumer(kafkaConfig, config);

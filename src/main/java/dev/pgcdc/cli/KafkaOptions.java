@@ -1,6 +1,7 @@
 package dev.pgcdc.cli;
 
 import dev.pgcdc.config.KafkaConfig;
+import dev.pgcdc.error.CdcException;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -20,10 +21,13 @@ final class KafkaOptions {
 
     @Option(names = "--kafka-timeout", paramLabel = "DURATION", defaultValue = "10s",
             converter = DurationConverter.class,
-            description = "How long to wait for Kafka to answer at start (default: ${DEFAULT-VALUE})")
+            description = "How long to wait for Kafka to answer at start, more than 0 (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
     KafkaConfig toConfig() {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "--kafka-timeout must be positive, e.g. 10s");
+        }
         return new KafkaConfig(bootstrapServers, clientProperties);
     }
 }

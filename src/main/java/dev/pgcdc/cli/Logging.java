@@ -12,6 +12,7 @@ final class Logging {
     static void verbose() {
         Configurator.setLevel("dev.pgcdc", Level.DEBUG);
         Configurator.setLevel("org.apache.kafka", Level.WARN);
+        Configurator.setLevel("org.apache.kafka.clients.NetworkClient", Level.WARN);
         Configurator.setLevel("org.postgresql", Level.INFO);
     }
 }

@@ -10,10 +10,11 @@ import picocli.CommandLine.ScopeType;
 import java.io.PrintWriter;
 
 /** {@code pgcdc}: the entry point. Human output goes to stdout, errors as one line to stderr. */
-@Command(name = "pgcdc", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
+// scope INHERIT: every subcommand gets -h/--help and -V/--version; a help request skips required options.
+@Command(name = "pgcdc", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Streams PostgreSQL changes into Apache Kafka.",
         subcommands = {SetupCommand.class, TeardownCommand.class, CaptureCommand.class, ConsumeCommand.class,
-                StatusCommand.class, DemoCommand.class})
+                StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     private boolean verbose;
@@ -32,7 +33,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: setup, teardown, capture, consume, status or demo");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a command: setup, teardown, capture, consume, status, demo or help");
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {

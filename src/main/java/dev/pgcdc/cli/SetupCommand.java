@@ -33,8 +33,16 @@ final class SetupCommand implements Callable<Integer> {
             + "(trigger: journal in schema pgcdc and triggers on each --table; logical: a publication)")
     CaptureMode mode;
 
-    @Option(names = "--table", paramLabel = "SCHEMA.TABLE", description = "Table to capture (trigger, logical; repeatable)")
+    @Option(names = "--table", paramLabel = "SCHEMA.TABLE",
+            description = "Table to add to the capture (trigger, logical; repeatable); tables already captured stay")
     List<String> tables = new ArrayList<>();
+
+    @Option(names = "--remove-table", paramLabel = "SCHEMA.TABLE",
+            description = "Table to take out of the capture (trigger, logical; repeatable); needs --force while capture state exists")
+    List<String> removeTables = new ArrayList<>();
+
+    @Option(names = "--force", description = "Remove tables even though their changes then stop being captured")
+    boolean force;
 
     @Option(names = "--all-tables", description = "logical: publish every table of the database (needs a superuser)")
     boolean allTables;
@@ -56,6 +64,9 @@ final class SetupCommand implements Callable<Integer> {
             throw new CdcException(CdcException.Kind.CONFIGURATION,
                     "nothing to set up: pass --tutorial and/or --mode trigger|logical --table SCHEMA.TABLE");
         }
+        if (!removeTables.isEmpty() && allTables) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "--all-tables and --remove-table contradict each other: pass one");
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (tutorial) {
             TutorialSchema.install(config);
@@ -63,20 +74,65 @@ final class SetupCommand implements Callable<Integer> {
                     + ": table sales, function notify_sales_changes(), trigger sales_trigger -> NOTIFY sales_channel");
         }
         if (mode == CaptureMode.trigger) {
-            List<TableId> tableIds = tables.stream().map(TableId::parse).toList();
-            for (JournalSchema.Installed installed : JournalSchema.install(config, tableIds)) {
+            setUpTrigger(config, out);
+        }
+        if (mode == CaptureMode.logical) {
+            setUpLogical(config, out);
+        }
+        return ExitCodes.OK;
+    }
+
+    private void setUpTrigger(DatabaseConfig config, PrintWriter out) {
+        if (!tables.isEmpty() || removeTables.isEmpty()) {
+            for (JournalSchema.Installed installed : JournalSchema.install(config, tableIds(tables))) {
                 out.println("Capturing " + installed.table() + " into journal pgcdc.journal"
                         + (installed.hasPrimaryKey() ? "" : " (no primary key: its events will have a null key)"));
             }
         }
-        if (mode == CaptureMode.logical) {
-            LogicalCaptureConfig logical = new LogicalCaptureConfig(null, publication, null, true, null, false);
-            List<TableId> tableIds = tables.stream().map(TableId::parse).toList();
-            LogicalSetup.install(config, logical.publication(), tableIds, allTables, replicaIdentityFull);
-            out.println("Publication " + logical.publication() + " ready: " + (allTables ? "all tables" : tableIds)
+        if (!removeTables.isEmpty()) {
+            List<TableId> removed = JournalSchema.removeTables(config, tableIds(removeTables), force);
+            reportRemoval(out, removed, "the trigger capture");
+            if (!removed.isEmpty()) {
+                warn("changes to " + removed + " are no longer captured from now on (those already in the journal are "
+                        + "still delivered); add them back with setup --table");
+            }
+        }
+    }
+
+    private void setUpLogical(DatabaseConfig config, PrintWriter out) {
+        String publicationName = new LogicalCaptureConfig(null, publication, null, true, null, false).publication();
+        if (!tables.isEmpty() || allTables || removeTables.isEmpty()) {
+            LogicalSetup.Publication result = LogicalSetup.install(config, publicationName, tableIds(tables), allTables,
+                    replicaIdentityFull);
+            out.println("Publication " + publicationName + " ready: " + (allTables ? "all tables" : result.published())
                     + (replicaIdentityFull ? ", REPLICA IDENTITY FULL" : "")
                     + ". The slot is created by the first `pgcdc capture --mode logical`.");
+            result.warnings().forEach(this::warn);
         }
-        return ExitCodes.OK;
+        if (!removeTables.isEmpty()) {
+            LogicalSetup.Publication result = LogicalSetup.removeTables(config, publicationName, tableIds(removeTables), force);
+            reportRemoval(out, result.changed(), "publication " + publicationName);
+            out.println("Publication " + publicationName + " now publishes " + result.published() + ".");
+            result.warnings().forEach(this::warn);
+        }
+    }
+
+    private void reportRemoval(PrintWriter out, List<TableId> removed, String from) {
+        List<TableId> notCaptured = new ArrayList<>(tableIds(removeTables));
+        notCaptured.removeAll(removed);
+        if (!removed.isEmpty()) {
+            out.println("Removed " + removed + " from " + from + ".");
+        }
+        if (!notCaptured.isEmpty()) {
+            out.println("Not captured, nothing to remove: " + notCaptured + ".");
+        }
+    }
+
+    private void warn(String warning) {
+        spec.commandLine().getErr().println("pgcdc: warning: " + warning);
+    }
+
+    private static List<TableId> tableIds(List<String> names) {
+        return names.stream().map(TableId::parse).toList();
     }
 }

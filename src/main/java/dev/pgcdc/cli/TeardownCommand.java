@@ -30,7 +30,8 @@ final class TeardownCommand implements Callable<Integer> {
     @Option(names = "--publication", paramLabel = "NAME", description = "logical: publication to drop (default: pgcdc)")
     String publication;
 
-    @Option(names = "--force", description = "Also drop changes still waiting in the journal")
+    @Option(names = "--force", description = "trigger: also drop changes still waiting in the journal; "
+            + "logical: also drop a --slot that is not pgcdc's (another plugin or database)")
     boolean force;
 
     @Spec
@@ -41,7 +42,7 @@ final class TeardownCommand implements Callable<Integer> {
         DatabaseConfig config = database.toConfig();
         if (mode == CaptureMode.logical) {
             LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, null, true, null, false);
-            LogicalSetup.teardown(config, logical.slot(), logical.publication());
+            LogicalSetup.teardown(config, logical.slot(), logical.publication(), force);
             spec.commandLine().getOut().println("Dropped replication slot " + logical.slot() + " and publication "
                     + logical.publication() + " (if they existed).");
             return ExitCodes.OK;

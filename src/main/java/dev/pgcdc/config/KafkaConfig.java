@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
  */
 public record KafkaConfig(String bootstrapServers, Map<String, String> clientProperties) {
 
+    private static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     private static final Pattern HOST_PORT = Pattern.compile("[^\\s:,]+:\\d{1,5}|\\[[0-9a-fA-F:]+]:\\d{1,5}");
 
     public KafkaConfig {
@@ -30,6 +31,11 @@ public record KafkaConfig(String bootstrapServers, Map<String, String> clientPro
                 throw new CdcException(CdcException.Kind.CONFIGURATION,
                         "--kafka '" + bootstrapServers + "' is not a HOST:PORT list: write it as localhost:9092[,host2:9092]");
             }
+        }
+        String passedThrough = clientProperties.get(BOOTSTRAP_SERVERS);
+        if (passedThrough != null && !passedThrough.equals(bootstrapServers)) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "--kafka-property " + BOOTSTRAP_SERVERS + "=" + passedThrough
+                    + " conflicts with --kafka " + bootstrapServers + ": give the brokers once, with --kafka (or PGCDC_KAFKA_BOOTSTRAP)");
         }
         clientProperties = Map.copyOf(clientProperties);
     }
@@ -46,7 +52,7 @@ public record KafkaConfig(String bootstrapServers, Map<String, String> clientPro
     public Properties clientProperties(Map<String, Object> defaults) {
         Properties properties = new Properties();
         properties.putAll(defaults);
-        properties.put("bootstrap.servers", bootstrapServers);
+        properties.put(BOOTSTRAP_SERVERS, bootstrapServers);
         properties.putAll(clientProperties);
         return properties;
     }

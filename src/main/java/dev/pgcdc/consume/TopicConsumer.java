@@ -47,6 +47,8 @@ public final class TopicConsumer implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.fromBeginning() ? "earliest" : "latest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                // Reading must never create a topic: a typo would otherwise wait forever on an empty one.
+                ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false,
                 ConsumerConfig.CLIENT_ID_CONFIG, "pgcdc-consume");
         this.consumer = new KafkaConsumer<>(kafka.clientProperties(defaults), new StringDeserializer(), new StringDeserializer());
     }

@@ -27,6 +27,10 @@ public record DebeziumEnvelope(String topicPrefix, String database, String versi
     public static final String CONNECTOR = "pgcdc";
     /** Lists the columns missing from {@code after} because PostgreSQL did not send their unchanged TOASTed value. */
     public static final String UNAVAILABLE_COLUMNS = "unavailable_columns";
+    /** On the delete (and its tombstone) of a key-changing update: the row's new key. Debezium's name. */
+    public static final String NEW_KEY_HEADER = "__debezium.newkey";
+    /** On the create of a key-changing update: the row's old key. Debezium's name. */
+    public static final String OLD_KEY_HEADER = "__debezium.oldkey";
 
     public DebeziumEnvelope {
         Objects.requireNonNull(topicPrefix, "topicPrefix");
@@ -38,13 +42,31 @@ public record DebeziumEnvelope(String topicPrefix, String database, String versi
         return topicPrefix + "." + table.schema() + "." + table.table();
     }
 
-    /** The change's events: the change itself, then a tombstone for a delete when enabled. */
+    /**
+     * The change's events: the change itself, then a tombstone for a delete when enabled. An update that
+     * changes the key becomes what Debezium emits for it, so a compacted topic or a key-based sink drops the
+     * old key: a delete keyed by the old key (with {@code before}) and its tombstone, both with header
+     * {@link #NEW_KEY_HEADER}, then a create keyed by the new key (with {@code after}) with header
+     * {@link #OLD_KEY_HEADER}. Only the last event carries {@code position}: the source must not confirm
+     * a change while one of its events may still be lost.
+     */
     public List<ChangeEvent> events(RowChange change, long nowMillis, Position position, List<Header> headers) {
         String topic = topic(change.table());
         String key = key(change);
-        List<ChangeEvent> events = new ArrayList<>(2);
-        events.add(new ChangeEvent(topic, key, value(change, nowMillis), headers, position));
-        if (tombstones && change.op() == RowChange.Op.DELETE && key != null) {
+        String oldKey = change.op() == RowChange.Op.UPDATE ? keyOf(change.before(), change.keyColumns()) : null;
+        List<ChangeEvent> events = new ArrayList<>(3);
+        if (oldKey != null && key != null && !oldKey.equals(key)) {
+            List<Header> deleteHeaders = with(headers, NEW_KEY_HEADER, key);
+            events.add(new ChangeEvent(topic, oldKey, value(asDelete(change), nowMillis), deleteHeaders, null));
+            if (tombstones) {
+                events.add(new ChangeEvent(topic, oldKey, null, deleteHeaders, null));
+            }
+            events.add(new ChangeEvent(topic, key, value(asCreate(change), nowMillis), with(headers, OLD_KEY_HEADER, oldKey), position));
+            return events;
+        }
+        boolean tombstone = tombstones && change.op() == RowChange.Op.DELETE && key != null;
+        events.add(new ChangeEvent(topic, key, value(change, nowMillis), headers, tombstone ? null : position));
+        if (tombstone) {
             events.add(new ChangeEvent(topic, key, null, headers, position));
         }
         return events;
@@ -85,13 +107,16 @@ public record DebeziumEnvelope(String topicPrefix, String database, String versi
 
     /** {@code {"col":value,...}} of the primary-key columns, from the new row (old row for deletes); null without key. */
     String key(RowChange change) {
-        String row = change.after() != null ? change.after() : change.before();
-        if (change.keyColumns().isEmpty() || row == null) {
+        return keyOf(change.after() != null ? change.after() : change.before(), change.keyColumns());
+    }
+
+    private static String keyOf(String row, List<String> keyColumns) {
+        if (keyColumns.isEmpty() || row == null) {
             return null;
         }
         JsonNode parsed = Json.parse(row);
         ObjectNode key = Json.mapper().createObjectNode();
-        for (String column : change.keyColumns()) {
+        for (String column : keyColumns) {
             JsonNode value = parsed.get(column);
             if (value == null) {
                 return null;
@@ -99,6 +124,22 @@ public record DebeziumEnvelope(String topicPrefix, String database, String versi
             key.set(column, value);
         }
         return Json.write(key);
+    }
+
+    private static RowChange asDelete(RowChange update) {
+        return new RowChange(RowChange.Op.DELETE, update.table(), update.before(), null, update.keyColumns(), update.txId(),
+                update.sourceTsMillis(), update.lsn(), update.sequence(), List.of(), update.transaction());
+    }
+
+    private static RowChange asCreate(RowChange update) {
+        return new RowChange(RowChange.Op.CREATE, update.table(), null, update.after(), update.keyColumns(), update.txId(),
+                update.sourceTsMillis(), update.lsn(), update.sequence(), update.unavailableColumns(), update.transaction());
+    }
+
+    private static List<Header> with(List<Header> headers, String name, String value) {
+        List<Header> all = new ArrayList<>(headers);
+        all.add(new Header(name, value));
+        return all;
     }
 
     String value(RowChange change, long nowMillis) {

@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Capture implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Capture.class);
-    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
+    /** How long {@link #close()} waits for in-flight changes before interrupting the capture. */
+    public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
     private final CapturePipeline pipeline;
     private final Thread thread;

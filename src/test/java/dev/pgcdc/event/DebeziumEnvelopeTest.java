@@ -46,6 +46,56 @@ class DebeziumEnvelopeTest {
     }
 
     @Test
+    void keyChangingUpdateIsDeleteOfOldKeyTombstoneThenCreateOfNewKeyWithDebeziumHeaders() {
+        Position position = new Position() { };
+        List<Header> headers = List.of(new Header("origin", "x"));
+        List<ChangeEvent> events = envelope.events(change(RowChange.Op.UPDATE, "{\"id\":500,\"amount\":1}",
+                "{\"id\":501,\"amount\":1}", List.of("id")), 9, position, headers);
+
+        assertThat(events).extracting(ChangeEvent::key).containsExactly("{\"id\":500}", "{\"id\":500}", "{\"id\":501}");
+        JsonNode delete = Json.parse(events.get(0).value());
+        assertThat(delete.get("op").asText()).isEqualTo("d");
+        assertThat(Json.write(delete.get("before"))).isEqualTo("{\"id\":500,\"amount\":1}");
+        assertThat(delete.get("after").isNull()).isTrue();
+        assertThat(events.get(1).value()).as("tombstone").isNull();
+        JsonNode create = Json.parse(events.get(2).value());
+        assertThat(create.get("op").asText()).isEqualTo("c");
+        assertThat(create.get("before").isNull()).isTrue();
+        assertThat(Json.write(create.get("after"))).isEqualTo("{\"id\":501,\"amount\":1}");
+
+        assertThat(events.get(0).header("__debezium.newkey")).isEqualTo("{\"id\":501}");
+        assertThat(events.get(1).header("__debezium.newkey")).isEqualTo("{\"id\":501}");
+        assertThat(events.get(2).header("__debezium.oldkey")).isEqualTo("{\"id\":500}");
+        assertThat(events).allSatisfy(event -> assertThat(event.header("origin")).isEqualTo("x"));
+        assertThat(events).extracting(ChangeEvent::position).as("only the last event confirms the change")
+                .containsExactly(null, null, position);
+    }
+
+    @Test
+    void keyOnlyOldImageAndUnchangedKeyKeepASingleUpdate() {
+        List<ChangeEvent> keyOnly = envelope.events(change(RowChange.Op.UPDATE, "{\"id\":1}", "{\"id\":2,\"amount\":3}",
+                List.of("id")), 1, null, List.of());
+        assertThat(keyOnly).extracting(ChangeEvent::key).containsExactly("{\"id\":1}", "{\"id\":1}", "{\"id\":2}");
+
+        List<ChangeEvent> sameKey = envelope.events(change(RowChange.Op.UPDATE, "{\"id\":1,\"amount\":1}",
+                "{\"id\":1,\"amount\":2}", List.of("id")), 1, null, List.of());
+        assertThat(sameKey).singleElement().satisfies(event -> {
+            assertThat(Json.parse(event.value()).get("op").asText()).isEqualTo("u");
+            assertThat(event.headers()).isEmpty();
+        });
+        DebeziumEnvelope quiet = new DebeziumEnvelope("p", "db", "v", false);
+        assertThat(quiet.events(change(RowChange.Op.UPDATE, "{\"id\":1}", "{\"id\":2}", List.of("id")), 1, null, List.of()))
+                .extracting(ChangeEvent::key).containsExactly("{\"id\":1}", "{\"id\":2}");
+    }
+
+    @Test
+    void deleteConfirmsItsPositionOnlyWithItsTombstone() {
+        Position position = new Position() { };
+        List<ChangeEvent> events = envelope.events(change(RowChange.Op.DELETE, "{\"id\":1}", null, List.of("id")), 1, position, List.of());
+        assertThat(events).extracting(ChangeEvent::position).containsExactly(null, position);
+    }
+
+    @Test
     void tombstonesCanBeTurnedOffAndKeylessTablesGetNoTombstone() {
         DebeziumEnvelope quiet = new DebeziumEnvelope("p", "db", "v", false);
         assertThat(quiet.events(change(RowChange.Op.DELETE, "{\"id\":1}", null, List.of("id")), 1, null, List.of())).hasSize(1);

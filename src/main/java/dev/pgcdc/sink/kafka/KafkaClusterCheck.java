@@ -29,12 +29,32 @@ public final class KafkaClusterCheck {
     private KafkaClusterCheck() {
     }
 
-    /** Fails with one line when no broker of {@code kafka} answers within {@code timeout}. */
+    /**
+     * Fails with one line when no broker of {@code kafka} answers within {@code timeout}, or when it refuses
+     * this client's credentials (said as such: an authentication problem is not an outage).
+     */
     public static void verifyReachable(KafkaConfig kafka, Duration timeout) {
         try (Admin admin = admin(kafka, timeout)) {
             admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException | ExecutionException e) {
+            throw failure(kafka, timeout, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             throw unreachable(kafka, timeout, e);
+        }
+    }
+
+    /** Fails with one line when {@code topic} does not exist, rather than letting a consumer wait on it forever. */
+    public static void requireTopic(KafkaConfig kafka, String topic, Duration timeout) {
+        try (Admin admin = admin(kafka, timeout)) {
+            Set<String> topics = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!topics.contains(topic)) {
+                throw new CdcException(CdcException.Kind.CONFIGURATION, "topic '" + topic + "' does not exist on Kafka at "
+                        + kafka.bootstrapServers() + ": check --topic (capture creates its topics when it starts; "
+                        + "trigger and logical topics are PREFIX.SCHEMA.TABLE)");
+            }
+        } catch (TimeoutException | ExecutionException e) {
+            throw failure(kafka, timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unreachable(kafka, timeout, e);
@@ -62,7 +82,7 @@ public final class KafkaClusterCheck {
                 }
             }
         } catch (TimeoutException | ExecutionException e) {
-            throw unreachable(kafka, timeout, e);
+            throw failure(kafka, timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unreachable(kafka, timeout, e);
@@ -81,9 +101,15 @@ public final class KafkaClusterCheck {
         }
     }
 
+    private static CdcException failure(KafkaConfig kafka, Duration timeout, Exception e) {
+        CdcException refused = KafkaErrors.accessRefused(e instanceof ExecutionException ? e.getCause() : e, kafka);
+        return refused != null ? refused : unreachable(kafka, timeout, e);
+    }
+
     private static CdcException unreachable(KafkaConfig kafka, Duration timeout, Exception e) {
         return new CdcException(CdcException.Kind.UNAVAILABLE,
                 "cannot reach Kafka at " + kafka.bootstrapServers() + " within " + timeout.toSeconds()
-                        + " s: check --kafka (PGCDC_KAFKA_BOOTSTRAP) and that the broker is running", e);
+                        + " s: check --kafka (PGCDC_KAFKA_BOOTSTRAP), that the broker is running, and --kafka-property "
+                        + "security.protocol if its listener needs SASL or TLS", e);
     }
 }

@@ -9,30 +9,57 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Publishes changes with an idempotent producer and {@code acks=all}: a change counts as delivered only when
  * every in-sync replica has it. Send errors reach the callback; the client retries transient ones itself
- * until {@code delivery.timeout.ms}.
+ * until {@code delivery.timeout.ms}. While changes wait on an unreachable Kafka, the user is told within
+ * seconds, and told again when it is back.
  */
 public final class KafkaSink implements Sink {
 
+    private static final Logger log = LoggerFactory.getLogger(KafkaSink.class);
+    /** How long held changes may go unacknowledged before the outage is said. */
+    static final Duration OUTAGE_THRESHOLD = Duration.ofSeconds(5);
+
+    private final KafkaConfig kafka;
     private final KafkaProducer<String, String> producer;
+    private final OutageWatch watch;
+    private final Consumer<String> notices;
+    private final ScheduledExecutorService watcher;
     private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** Like {@link #KafkaSink(KafkaConfig, Collection, Consumer)}, with notices logged as warnings. */
+    public KafkaSink(KafkaConfig kafka, Collection<String> topics) {
+        this(kafka, topics, notice -> log.warn(notice));
+    }
 
     /**
      * Connects and fetches metadata for {@code topics} up front, so the first change does not pay for it
      * and a topic the client may not write fails now rather than mid-stream.
+     *
+     * @param notices told, one line each, when Kafka stops acknowledging and when it is back
      */
-    public KafkaSink(KafkaConfig kafka, Collection<String> topics) {
+    public KafkaSink(KafkaConfig kafka, Collection<String> topics, Consumer<String> notices) {
+        this.kafka = kafka;
+        this.notices = notices;
+        this.watch = new OutageWatch(kafka.bootstrapServers(), OUTAGE_THRESHOLD);
         Map<String, Object> defaults = Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -53,9 +80,15 @@ public final class KafkaSink implements Sink {
                 producer.partitionsFor(topic);
             }
         } catch (KafkaException e) {
-            close();
+            producer.close(Duration.ZERO);
             throw KafkaErrors.describe(e, kafka);
         }
+        watcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "pgcdc-kafka-watch");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watcher.scheduleWithFixedDelay(this::checkOutage, 1, 1, TimeUnit.SECONDS);
     }
 
     @Override
@@ -66,9 +99,21 @@ public final class KafkaSink implements Sink {
         }
         ProducerRecord<String, String> record =
                 new ProducerRecord<>(event.topic(), null, event.key(), event.value(), headers);
+        watch.sent(System.nanoTime());
         try {
-            producer.send(record, (metadata, failure) -> callback.completed(failure));
+            producer.send(record, (metadata, failure) -> {
+                String back = watch.settled(System.nanoTime(), failure == null);
+                if (back != null) {
+                    notices.accept(back);
+                }
+                callback.completed(failure);
+            });
+        } catch (InterruptException e) {
+            watch.settled(System.nanoTime(), false);
+            Thread.currentThread().interrupt();
+            throw stoppedWhileHeld();
         } catch (KafkaException e) {
+            watch.settled(System.nanoTime(), false);
             // send() itself fails when metadata never arrives within max.block.ms or the record is refused up front
             throw new CdcException(CdcException.Kind.DELIVERY,
                     "Kafka refused a change for topic '" + event.topic() + "': " + e.getMessage(), e);
@@ -77,13 +122,64 @@ public final class KafkaSink implements Sink {
 
     @Override
     public void flush() {
-        producer.flush();
+        try {
+            producer.flush();
+        } catch (InterruptException e) {
+            Thread.currentThread().interrupt();
+            throw stoppedWhileHeld();
+        }
     }
 
+    /** Changes handed over and not yet acknowledged or failed. */
+    public long held() {
+        return watch.held();
+    }
+
+    /** Whether an outage was announced and Kafka is not back yet. */
+    public boolean inOutage() {
+        return watch.inOutage();
+    }
+
+    /** Interrupted (a stop that could not wait any longer): pending changes are dropped, not waited for. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            producer.close(Duration.ofSeconds(30));
+            if (watcher != null) {
+                watcher.shutdownNow();
+            }
+            // The producer's close joins its I/O thread, which fails at once on an interrupted thread.
+            boolean interrupted = Thread.interrupted();
+            try {
+                producer.close(interrupted || watch.inOutage() ? Duration.ZERO : Duration.ofSeconds(30));
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
+    }
+
+    private void checkOutage() {
+        String notice = watch.check(System.nanoTime(), Instant.now(), connected());
+        if (notice != null) {
+            notices.accept(notice);
+        }
+    }
+
+    /** Whether the producer holds any broker connection (its {@code connection-count} metric). */
+    private boolean connected() {
+        for (var metric : producer.metrics().entrySet()) {
+            if (metric.getKey().name().equals("connection-count") && metric.getKey().group().equals("producer-metrics")
+                    && metric.getValue().metricValue() instanceof Number count) {
+                return count.doubleValue() > 0;
+            }
+        }
+        return false;
+    }
+
+    private CdcException stoppedWhileHeld() {
+        return new CdcException(CdcException.Kind.DELIVERY, "stopped before Kafka at " + kafka.bootstrapServers()
+                + " acknowledged " + watch.held() + " change(s): they were not confirmed to PostgreSQL and will be "
+                + "captured again at the next start");
     }
 }

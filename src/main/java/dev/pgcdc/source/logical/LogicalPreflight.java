@@ -39,31 +39,11 @@ final class LogicalPreflight {
             throw new CdcException(CONFIG, "publication '" + config.publication() + "' does not exist: run "
                     + "pgcdc setup --mode logical --table SCHEMA.TABLE (or --all-tables)");
         }
-        List<String> unkeyable = new ArrayList<>();
-        int tables = 0;
-        try (PreparedStatement query = connection.prepareStatement("""
-                SELECT format('%I.%I', p.schemaname, p.tablename),
-                       c.relreplident IN ('d', 'n') AND NOT EXISTS (
-                           SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
-                         OR c.relreplident = 'n'
-                FROM pg_publication_tables p
-                JOIN pg_namespace n ON n.nspname = p.schemaname
-                JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = p.tablename
-                WHERE p.pubname = ?""")) {
-            query.setString(1, config.publication());
-            try (ResultSet rows = query.executeQuery()) {
-                while (rows.next()) {
-                    tables++;
-                    if (rows.getBoolean(2)) {
-                        unkeyable.add(rows.getString(1));
-                    }
-                }
-            }
-        }
-        if (tables == 0) {
+        if (!LogicalSetup.publishesAnyTable(connection, config.publication())) {
             throw new CdcException(CONFIG, "publication '" + config.publication() + "' has no tables: run "
                     + "pgcdc setup --mode logical --table SCHEMA.TABLE");
         }
+        List<String> unkeyable = unkeyableTables(connection, config.publication());
         if (!unkeyable.isEmpty()) {
             String first = unkeyable.get(0);
             throw new CdcException(CONFIG, "table " + first + (unkeyable.size() > 1 ? " (and " + (unkeyable.size() - 1) + " more)" : "")
@@ -76,8 +56,8 @@ final class LogicalPreflight {
             try (ResultSet slot = query.executeQuery()) {
                 if (slot.next()) {
                     if (slot.getBoolean(1)) {
-                        throw new CdcException(CONFIG, "replication slot '" + config.slot() + "' is in use by process "
-                                + slot.getInt(2) + ": stop that capture, or pass --slot with another name");
+                        throw new CdcException(CONFIG, "replication slot '" + config.slot() + "' is in use by "
+                                + SlotHolder.describe(connection, slot.getInt(2)) + ": stop that capture, or pass --slot with another name");
                     }
                     if (!"pgoutput".equals(slot.getString(3)) || !slot.getBoolean(4)) {
                         throw new CdcException(CONFIG, "replication slot '" + config.slot() + "' belongs to another "
@@ -95,6 +75,29 @@ final class LogicalPreflight {
                     + "(SELECT pg_drop_replication_slot('name')) or raise max_replication_slots and restart PostgreSQL");
         }
         return false;
+    }
+
+    /** Published tables with no primary key and no replica identity: PostgreSQL cannot replicate their updates and deletes. */
+    static List<String> unkeyableTables(Connection connection, String publication) throws SQLException {
+        List<String> unkeyable = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT format('%I.%I', p.schemaname, p.tablename)
+                FROM pg_publication_tables p
+                JOIN pg_namespace n ON n.nspname = p.schemaname
+                JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = p.tablename
+                WHERE p.pubname = ?
+                  AND (c.relreplident IN ('d', 'n') AND NOT EXISTS (
+                           SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisprimary)
+                       OR c.relreplident = 'n')
+                ORDER BY 1""")) {
+            query.setString(1, publication);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    unkeyable.add(rows.getString(1));
+                }
+            }
+        }
+        return unkeyable;
     }
 
     private static String single(Connection connection, String sql) throws SQLException {

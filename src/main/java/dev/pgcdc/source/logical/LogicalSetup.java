@@ -12,24 +12,38 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** Creates and removes the logical mode's publication and slot. */
+/**
+ * Creates, changes and removes the logical mode's publication and slot. Tables are only ever added to a
+ * publication by {@link #install}: replacing its list would silently stop capturing the tables left out.
+ */
 public final class LogicalSetup {
+
+    private static final CdcException.Kind CONFIG = CdcException.Kind.CONFIGURATION;
 
     private LogicalSetup() {
     }
 
     /**
-     * Makes {@code publication} publish exactly {@code tables} (or all tables), optionally with REPLICA
-     * IDENTITY FULL on them so updates and deletes carry the whole old row. Idempotent.
+     * What {@link #install} or {@link #removeTables} left: the tables published now (empty for all tables),
+     * those it changed, and warnings for the user (one line each).
      */
-    public static void install(DatabaseConfig database, String publication, List<TableId> tables, boolean allTables,
-                               boolean replicaIdentityFull) {
+    public record Publication(List<TableId> published, List<TableId> changed, List<String> warnings) {
+    }
+
+    /**
+     * Adds {@code tables} to {@code publication} (created when missing), or creates it for all tables;
+     * optionally with REPLICA IDENTITY FULL on them so updates and deletes carry the whole old row.
+     * Idempotent; tables already published stay, and so do the others.
+     */
+    public static Publication install(DatabaseConfig database, String publication, List<TableId> tables, boolean allTables,
+                                      boolean replicaIdentityFull) {
         if (allTables == !tables.isEmpty()) {
-            throw new CdcException(CdcException.Kind.CONFIGURATION,
-                    "name the tables to capture: --table SCHEMA.TABLE (repeatable) or --all-tables, not both");
+            throw new CdcException(CONFIG, "name the tables to capture: --table SCHEMA.TABLE (repeatable) or --all-tables, not both");
         }
         try (Connection connection = PostgresConnections.open(database, "pgcdc-setup")) {
             connection.setAutoCommit(false);
@@ -42,17 +56,25 @@ public final class LogicalSetup {
                 }
                 Boolean existingAllTables = publishesAllTables(connection, publication);
                 String name = PostgresConnections.quoteIdentifier(publication);
-                String list = tables.stream().map(TableId::quoted).collect(Collectors.joining(", "));
+                List<TableId> added = new ArrayList<>(tables);
                 if (existingAllTables == null) {
-                    statement.execute("CREATE PUBLICATION " + name + (allTables ? " FOR ALL TABLES" : " FOR TABLE " + list));
+                    statement.execute("CREATE PUBLICATION " + name + (allTables ? " FOR ALL TABLES" : " FOR TABLE " + quoted(tables)));
                 } else if (existingAllTables != allTables) {
-                    throw new CdcException(CdcException.Kind.CONFIGURATION, "publication '" + publication + "' exists "
+                    throw new CdcException(CONFIG, "publication '" + publication + "' exists "
                             + (existingAllTables ? "FOR ALL TABLES" : "for a list of tables")
                             + ": drop it (pgcdc teardown --mode logical) or use another --publication");
                 } else if (!allTables) {
-                    statement.execute("ALTER PUBLICATION " + name + " SET TABLE " + list);
+                    added.removeAll(publishedTables(connection, publication));
+                    if (!added.isEmpty()) {
+                        statement.execute("ALTER PUBLICATION " + name + " ADD TABLE " + quoted(added));
+                    }
                 }
+                List<String> warnings = new ArrayList<>();
+                walLevelWarning(connection).ifPresent(warnings::add);
+                warnings.addAll(unkeyableWarnings(connection, publication));
+                List<TableId> published = allTables ? List.of() : publishedTables(connection, publication);
                 connection.commit();
+                return new Publication(published, added, warnings);
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -62,17 +84,73 @@ public final class LogicalSetup {
         }
     }
 
-    /** Drops the slot (refusing while a process streams from it) and the publication; missing ones are fine. */
-    public static void teardown(DatabaseConfig database, String slot, String publication) {
+    /**
+     * Takes {@code tables} out of {@code publication}. While a replication slot exists in the database a
+     * capture may be streaming from it, so this refuses unless {@code force}; with it, the warnings say what
+     * stops being captured. Tables the publication does not hold are reported, not an error.
+     */
+    public static Publication removeTables(DatabaseConfig database, String publication, List<TableId> tables, boolean force) {
+        try (Connection connection = PostgresConnections.open(database, "pgcdc-setup")) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                Boolean allTables = publishesAllTables(connection, publication);
+                if (allTables == null) {
+                    throw new CdcException(CONFIG, "publication '" + publication + "' does not exist: nothing to remove");
+                }
+                if (allTables) {
+                    throw new CdcException(CONFIG, "publication '" + publication + "' is FOR ALL TABLES, so single tables "
+                            + "cannot leave it: recreate it with --table for the tables you want (teardown, then setup)");
+                }
+                List<TableId> removed = new ArrayList<>(tables);
+                removed.retainAll(publishedTables(connection, publication));
+                List<String> warnings = new ArrayList<>();
+                if (!removed.isEmpty()) {
+                    List<String> slots = slotsOfThisDatabase(connection);
+                    if (!slots.isEmpty() && !force) {
+                        throw new CdcException(CONFIG, "removing " + removed + " from publication '" + publication
+                                + "' stops capturing their changes while replication slot " + slots + " exists: "
+                                + "pass --force to remove them anyway");
+                    }
+                    statement.execute("ALTER PUBLICATION " + PostgresConnections.quoteIdentifier(publication)
+                            + " DROP TABLE " + quoted(removed));
+                    if (!slots.isEmpty()) {
+                        warnings.add("changes to " + removed + " are no longer captured from now on (slot " + slots
+                                + " keeps streaming the other tables); add them back with setup --table");
+                    }
+                }
+                List<TableId> published = publishedTables(connection, publication);
+                connection.commit();
+                return new Publication(published, removed, warnings);
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw PostgresErrors.describe(e, database, "changing publication '" + publication + "'");
+        }
+    }
+
+    /**
+     * Drops the slot (refusing while a process streams from it, and refusing a slot that is not pgcdc's
+     * unless {@code force}) and the publication; missing ones are fine.
+     */
+    public static void teardown(DatabaseConfig database, String slot, String publication, boolean force) {
         try (Connection connection = PostgresConnections.open(database, "pgcdc-setup");
              Statement statement = connection.createStatement()) {
             try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT active_pid FROM pg_replication_slots WHERE slot_name = ? AND active")) {
+                    "SELECT active, active_pid, plugin, database, database = current_database() FROM pg_replication_slots WHERE slot_name = ?")) {
                 query.setString(1, slot);
-                try (ResultSet active = query.executeQuery()) {
-                    if (active.next()) {
-                        throw new CdcException(CdcException.Kind.CONFIGURATION, "replication slot '" + slot
-                                + "' is in use by process " + active.getInt(1) + ": stop that capture first");
+                try (ResultSet found = query.executeQuery()) {
+                    if (found.next()) {
+                        if (found.getBoolean(1)) {
+                            throw new CdcException(CONFIG, "replication slot '" + slot + "' is in use by "
+                                    + SlotHolder.describe(connection, found.getInt(2)) + ": stop that capture first");
+                        }
+                        if (!force && (!"pgoutput".equals(found.getString(3)) || !found.getBoolean(5))) {
+                            throw new CdcException(CONFIG, "replication slot '" + slot + "' is not pgcdc's (plugin "
+                                    + found.getString(3) + ", database " + found.getString(4)
+                                    + "): name pgcdc's slot with --slot, or pass --force to drop it anyway");
+                        }
                     }
                 }
             }
@@ -87,9 +165,14 @@ public final class LogicalSetup {
         }
     }
 
-    /** What {@code pgcdc status} shows of a slot. */
-    public record SlotStatus(String slot, boolean active, Integer activePid, String confirmedFlushLsn, long retainedWalBytes,
-                             String retainedWal) {
+    /** Drops pgcdc's slot and the publication; see {@link #teardown(DatabaseConfig, String, String, boolean)}. */
+    public static void teardown(DatabaseConfig database, String slot, String publication) {
+        teardown(database, slot, publication, false);
+    }
+
+    /** What {@code pgcdc status} shows of a slot; {@code holder} describes the streaming client, or is null. */
+    public record SlotStatus(String slot, String database, boolean active, Integer activePid, String holder,
+                             String confirmedFlushLsn, long retainedWalBytes, String retainedWal) {
     }
 
     /** The slot's state and the WAL it keeps from being removed; null when it does not exist. */
@@ -98,7 +181,7 @@ public final class LogicalSetup {
              PreparedStatement query = connection.prepareStatement("""
                      SELECT active, active_pid, confirmed_flush_lsn::text,
                             pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint,
-                            pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn))
+                            pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)), database
                      FROM pg_replication_slots WHERE slot_name = ?""")) {
             query.setString(1, slot);
             try (ResultSet rows = query.executeQuery()) {
@@ -106,8 +189,11 @@ public final class LogicalSetup {
                     return null;
                 }
                 int pid = rows.getInt(2);
-                return new SlotStatus(slot, rows.getBoolean(1), rows.wasNull() ? null : pid, rows.getString(3),
-                        rows.getLong(4), rows.getString(5));
+                Integer activePid = rows.wasNull() ? null : pid;
+                boolean active = rows.getBoolean(1);
+                return new SlotStatus(slot, rows.getString(6), active, activePid,
+                        active && activePid != null ? SlotHolder.describe(connection, activePid) : null,
+                        rows.getString(3), rows.getLong(4), rows.getString(5));
             }
         } catch (SQLException e) {
             throw PostgresErrors.describe(e, database, "reading the state of slot '" + slot + "'");
@@ -122,5 +208,65 @@ public final class LogicalSetup {
                 return rows.next() ? rows.getBoolean(1) : null;
             }
         }
+    }
+
+    static boolean publishesAnyTable(Connection connection, String publication) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT EXISTS (SELECT 1 FROM pg_publication_tables WHERE pubname = ?)")) {
+            query.setString(1, publication);
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
+        }
+    }
+
+    private static List<TableId> publishedTables(Connection connection, String publication) throws SQLException {
+        List<TableId> tables = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ? ORDER BY 1, 2")) {
+            query.setString(1, publication);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(new TableId(rows.getString(1), rows.getString(2)));
+                }
+            }
+        }
+        return tables;
+    }
+
+    private static List<String> slotsOfThisDatabase(Connection connection) throws SQLException {
+        List<String> slots = new ArrayList<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT slot_name FROM pg_replication_slots "
+                     + "WHERE database = current_database() AND plugin = 'pgoutput' ORDER BY 1")) {
+            while (rows.next()) {
+                slots.add(rows.getString(1));
+            }
+        }
+        return slots;
+    }
+
+    private static Optional<String> walLevelWarning(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery("SHOW wal_level")) {
+            rows.next();
+            String level = rows.getString(1);
+            return level.equals("logical") ? Optional.empty() : Optional.of("wal_level is '" + level
+                    + "', so capture --mode logical will refuse to start: run ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL");
+        }
+    }
+
+    /** One warning per published table whose updates and deletes PostgreSQL cannot replicate. */
+    private static List<String> unkeyableWarnings(Connection connection, String publication) throws SQLException {
+        List<String> warnings = new ArrayList<>();
+        for (String table : LogicalPreflight.unkeyableTables(connection, publication)) {
+            warnings.add("table " + table + " has no primary key and no replica identity: PostgreSQL will refuse "
+                    + "UPDATE and DELETE on it while it is published, and capture will not start; add a primary key "
+                    + "or run ALTER TABLE " + table + " REPLICA IDENTITY FULL (or setup --replica-identity-full)");
+        }
+        return warnings;
+    }
+
+    private static String quoted(List<TableId> tables) {
+        return tables.stream().map(TableId::quoted).collect(Collectors.joining(", "));
     }
 }

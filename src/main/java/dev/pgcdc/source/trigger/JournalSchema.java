@@ -71,6 +71,38 @@ public final class JournalSchema {
     }
 
     /**
+     * Takes {@code tables} out of the capture: drops their pgcdc triggers. Their changes already in the
+     * journal are still delivered; later ones are not captured, so this refuses unless {@code force}.
+     *
+     * @return the tables that were captured and no longer are (others given are ignored)
+     */
+    public static List<TableId> removeTables(DatabaseConfig database, List<TableId> tables, boolean force) {
+        try (Connection connection = PostgresConnections.open(database, "pgcdc-setup")) {
+            connection.setAutoCommit(false);
+            try (Statement statement = connection.createStatement()) {
+                List<TableId> removed = new ArrayList<>(tables);
+                removed.retainAll(capturedTables(connection));
+                if (!removed.isEmpty() && !force) {
+                    throw new CdcException(CdcException.Kind.CONFIGURATION, "removing " + removed
+                            + " stops capturing their changes (the journal keeps recording the other tables): "
+                            + "pass --force to remove them anyway");
+                }
+                for (TableId table : removed) {
+                    statement.execute("DROP TRIGGER IF EXISTS " + ROW_TRIGGER + " ON " + table.quoted());
+                    statement.execute("DROP TRIGGER IF EXISTS " + TRUNCATE_TRIGGER + " ON " + table.quoted());
+                }
+                connection.commit();
+                return removed;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw PostgresErrors.describe(e, database, "removing tables from the trigger-mode capture");
+        }
+    }
+
+    /**
      * Removes every pgcdc trigger and the {@code pgcdc} schema. Refuses while the journal still holds
      * undelivered changes, unless {@code force}.
      *

@@ -47,9 +47,9 @@ class LogicalCaptureIT {
             TestServices.execute(database, "DELETE FROM items WHERE id = 2");
             TestServices.execute(database, "INSERT INTO other VALUES (1); TRUNCATE items, other");
 
-            List<ConsumedChange> items = Topics.read(kafka, prefix + ".public.items", 6, WAIT);
+            List<ConsumedChange> items = Topics.read(kafka, prefix + ".public.items", 8, WAIT);
             assertThat(items).extracting(r -> r.value() == null ? "tombstone" : value(r).get("op").asText())
-                    .containsExactly("c", "u", "u", "d", "tombstone", "t");
+                    .containsExactly("c", "u", "d", "tombstone", "c", "d", "tombstone", "t");
             JsonNode insert = value(items.get(0));
             assertThat(Json.write(insert.get("after"))).isEqualTo("{\"id\":1,\"name\":\"pen\",\"price\":10.50}");
             JsonNode source = insert.get("source");
@@ -63,15 +63,19 @@ class LogicalCaptureIT {
             assertThat(update.get("before").isNull()).as("DEFAULT sends no old image when the key is unchanged").isTrue();
             assertThat(Json.write(update.get("after"))).isEqualTo("{\"id\":1,\"name\":\"pen\",\"price\":12.00}");
 
+            // A key change is what Debezium emits: delete of the old key, its tombstone, create of the new key.
             JsonNode keyChange = value(items.get(2));
             assertThat(Json.write(keyChange.get("before"))).isEqualTo("{\"id\":1}");
-            assertThat(items.get(2).key()).isEqualTo("{\"id\":2}");
-
-            JsonNode delete = value(items.get(3));
-            assertThat(Json.write(delete.get("before"))).isEqualTo("{\"id\":2}");
-            assertThat(items.get(3).key()).isEqualTo("{\"id\":2}");
+            assertThat(items.get(2).key()).isEqualTo("{\"id\":1}");
+            assertThat(items.get(3).key()).isEqualTo("{\"id\":1}");
             assertThat(items.get(4).key()).isEqualTo("{\"id\":2}");
-            assertThat(items.get(5).key()).isNull();
+            assertThat(items.get(4).headers()).containsEntry("__debezium.oldkey", "{\"id\":1}");
+
+            JsonNode delete = value(items.get(5));
+            assertThat(Json.write(delete.get("before"))).isEqualTo("{\"id\":2}");
+            assertThat(items.get(5).key()).isEqualTo("{\"id\":2}");
+            assertThat(items.get(6).key()).isEqualTo("{\"id\":2}");
+            assertThat(items.get(7).key()).isNull();
 
             List<ConsumedChange> other = Topics.read(kafka, prefix + ".public.other", 2, WAIT);
             assertThat(other).extracting(r -> value(r).get("op").asText()).containsExactly("c", "t");
@@ -84,12 +88,12 @@ class LogicalCaptureIT {
             assertThat(Json.write(lastEnd.get("data_collections"))).isEqualTo("[{\"data_collection\":\"public.other\",\"event_count\":2},"
                     + "{\"data_collection\":\"public.items\",\"event_count\":1}]");
             assertThat(transactions.get(9).key()).isEqualTo("{\"id\":\"" + lastEnd.get("id").asText() + "\"}");
-            JsonNode truncateBlock = value(items.get(5)).get("transaction");
+            JsonNode truncateBlock = value(items.get(7)).get("transaction");
             assertThat(truncateBlock.get("id").asText()).isEqualTo(lastEnd.get("id").asText());
             assertThat(truncateBlock.get("total_order").asLong()).isEqualTo(2);
             assertThat(truncateBlock.get("data_collection_order").asLong()).isEqualTo(1);
             assertThat(value(other.get(1)).get("source").get("txId").asLong())
-                    .isEqualTo(value(items.get(5)).get("source").get("txId").asLong());
+                    .isEqualTo(value(items.get(7)).get("source").get("txId").asLong());
         } finally {
             LogicalSetup.teardown(database, config.slot(), "pgcdc");
         }

@@ -1,0 +1,58 @@
+package dev.pgcdc.sink.kafka;
+
+import dev.pgcdc.config.DatabaseConfig;
+import dev.pgcdc.config.KafkaConfig;
+import dev.pgcdc.embedded.EmbeddedKafkaBroker;
+import dev.pgcdc.event.TableId;
+import dev.pgcdc.source.logical.LogicalSetup;
+import dev.pgcdc.testing.PgcdcProcess;
+import dev.pgcdc.testing.TestServices;
+import dev.pgcdc.testing.Topics;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A broker outage under a running capture, as the user sees it: said within seconds, and a stop during it says what it waits for. */
+class KafkaOutageNoticeIT {
+
+    @Test
+    void outageIsSaidWithinSecondsAndSigtermDuringItEndsWithAClearLine() throws Exception {
+        DatabaseConfig database = TestServices.newDatabase();
+        TestServices.execute(database, "CREATE TABLE t (id int PRIMARY KEY)");
+        LogicalSetup.install(database, "pgcdc", List.of(new TableId("public", "t")), false, false);
+        String prefix = TestServices.uniqueName("notice");
+        try (EmbeddedKafkaBroker doomed = EmbeddedKafkaBroker.start();
+             PgcdcProcess capture = PgcdcProcess.start("capture", "--mode", "logical", "--db", database.url(), "--user", "postgres",
+                     "--kafka", doomed.bootstrapServers(), "--topic-prefix", prefix, "--slot", prefix)) {
+            assertThat(capture.awaitLine("Capturing slot " + prefix, Duration.ofSeconds(60))).as(capture.output()).isTrue();
+            TestServices.execute(database, "INSERT INTO t VALUES (1)");
+            assertThat(Topics.read(KafkaConfig.of(doomed.bootstrapServers()), prefix + ".public.t", 1, Duration.ofSeconds(30))).hasSize(1);
+
+            doomed.close();
+            String beforeOutageWrites = TestServices.query(database, "SELECT pg_current_wal_lsn()::text");
+            long outageAt = System.nanoTime();
+            TestServices.execute(database, "INSERT INTO t VALUES (2); INSERT INTO t VALUES (3)");
+            assertThat(capture.awaitLine("pgcdc: Kafka at " + doomed.bootstrapServers() + " unreachable since", Duration.ofSeconds(20)))
+                    .as(capture.output()).isTrue();
+            long noticeSeconds = Duration.ofNanos(System.nanoTime() - outageAt).toSeconds();
+            assertThat(noticeSeconds).as("outage said within seconds").isLessThanOrEqualTo(12);
+            assertThat(capture.output()).contains("nothing after them confirmed to PostgreSQL");
+
+            capture.terminate();
+            assertThat(capture.awaitLine("pgcdc: stopping: waiting up to 60 s for Kafka at " + doomed.bootstrapServers(),
+                    Duration.ofSeconds(10))).as(capture.output()).isTrue();
+            assertThat(capture.awaitExit(Duration.ofSeconds(120))).as(capture.output()).isEqualTo(5);
+            assertThat(capture.output())
+                    .contains("pgcdc: stopped before Kafka at " + doomed.bootstrapServers() + " acknowledged")
+                    .contains("they were not confirmed to PostgreSQL and will be captured again at the next start")
+                    .doesNotContain("InterruptedException").doesNotContain("Kafka refused a change");
+            assertThat(TestServices.query(database, "SELECT (confirmed_flush_lsn <= '" + beforeOutageWrites + "')::text "
+                    + "FROM pg_replication_slots WHERE slot_name = '" + prefix + "'")).as("nothing undelivered confirmed").isEqualTo("true");
+        } finally {
+            LogicalSetup.teardown(database, prefix, "pgcdc");
+        }
+    }
+}
