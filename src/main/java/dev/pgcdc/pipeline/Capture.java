@@ -79,8 +79,10 @@ public final class Capture implements AutoCloseable {
             failure = e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            failure = new CdcException(CdcException.Kind.INTERNAL, "capture failed unexpectedly: " + e, e);
+        } catch (Throwable e) {
+            // An Error (OutOfMemoryError above all) is a failure too: a supervisor must see a non-zero exit.
+            failure = new CdcException(CdcException.Kind.INTERNAL, "capture failed unexpectedly: " + e
+                    + (e instanceof OutOfMemoryError ? "; give it more heap (-Xmx)" : ""), e);
         } finally {
             finished.countDown();
         }

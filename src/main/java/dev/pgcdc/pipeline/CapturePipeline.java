@@ -47,6 +47,10 @@ final class CapturePipeline {
                         }
                     });
                 }
+                Position reachedWithoutEvents = source.takePositionWithoutEvents();
+                if (reachedWithoutEvents != null) {
+                    inFlight.addWithoutEvent(reachedWithoutEvents);
+                }
                 checkDelivery();
                 commitConfirmed();
             }
