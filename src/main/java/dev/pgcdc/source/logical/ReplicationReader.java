@@ -18,17 +18,22 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Owns the replication connection: one thread reads the stream (blocking) into a {@link WalQueue} and is
- * the only one that talks to the walsender, so keepalives are answered and status updates go out on time
- * whatever the pipeline does. When the queue is full it keeps sending status updates while it waits: a
- * blocked sink must never let {@code wal_sender_timeout} fire. Positions to confirm come from the pipeline
- * thread through {@link #confirm}, which PgJDBC allows from any thread.
+ * Owns the replication connection: one thread reads the stream into a {@link WalQueue} and is the only
+ * one that talks to the walsender, so keepalives are answered and status updates go out on time whatever
+ * the pipeline does. When the queue is full it keeps sending status updates while it waits: a blocked sink
+ * must never let {@code wal_sender_timeout} fire. Positions to confirm come from the pipeline thread
+ * through {@link #confirm}, which PgJDBC allows from any thread; on {@link #close} the reader sends the last
+ * of them before it ends the stream, so a clean stop leaves nothing to re-send.
+ *
+ * <p>It reads with {@code readPending()} and naps briefly when nothing is there: PgJDBC's blocking
+ * {@code read()} sends no status update while the stream is idle, and cannot be left on request.
  */
 final class ReplicationReader implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationReader.class);
     /** How often a status update goes out, also while the reader waits for room in the queue. */
     static final int STATUS_INTERVAL_MILLIS = 1_000;
+    private static final long IDLE_NAP_MILLIS = 5;
 
     private final Connection connection;
     private final PGReplicationStream stream;
@@ -113,17 +118,24 @@ final class ReplicationReader implements AutoCloseable {
         return thread.isAlive();
     }
 
-    /** Stops reading and drops the connection; what was confirmed before was already sent in status updates. */
+    /**
+     * Stops reading: the reader sends a last status update with the confirmed position and ends the stream.
+     * Safe to call twice.
+     */
     @Override
     public void close() {
         if (closing) {
             return;
         }
         closing = true;
+        synchronized (this) {
+            notifyAll();
+        }
         try {
-            // abort() is the one way to end a blocking read from another thread.
-            connection.abort(Runnable::run);
             thread.join(TimeUnit.SECONDS.toMillis(10));
+            if (thread.isAlive()) {
+                connection.abort(Runnable::run); // stuck in the network: give up on a graceful end
+            }
             connection.close();
         } catch (SQLException e) {
             log.debug("Closing the replication connection failed", e);
@@ -135,21 +147,35 @@ final class ReplicationReader implements AutoCloseable {
     private void run() {
         try {
             while (!closing) {
-                ByteBuffer message = stream.read();
+                ByteBuffer message = stream.readPending(); // also sends a status update when one is due
                 if (message == null) {
-                    throw new SQLException("the server ended the replication stream");
+                    if (stream.isClosed()) {
+                        throw new SQLException("the server ended the replication stream", "08006");
+                    }
+                    nap();
+                    continue;
                 }
                 WalQueue.Received item = new WalQueue.Received(message, new Lsn(stream.getLastReceiveLSN().asLong()));
                 while (!queue.offer(item, STATUS_INTERVAL_MILLIS, TimeUnit.MILLISECONDS) && !closing) {
                     stream.forceUpdateStatus();
                 }
             }
+            stream.forceUpdateStatus();
+            stream.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (Throwable e) {
             if (!closing) {
                 failure = e;
+            } else {
+                log.debug("The replication stream did not end cleanly", e);
             }
+        }
+    }
+
+    private synchronized void nap() throws InterruptedException {
+        if (!closing) {
+            wait(IDLE_NAP_MILLIS);
         }
     }
 }
