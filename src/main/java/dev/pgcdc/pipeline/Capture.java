@@ -1,5 +1,6 @@
 package dev.pgcdc.pipeline;
 
+import dev.pgcdc.config.BadRecordPolicy;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.sink.Sink;
 import dev.pgcdc.source.Source;
@@ -27,14 +28,19 @@ public final class Capture implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile RuntimeException failure;
 
-    private Capture(Source source, Sink sink) {
-        this.pipeline = new CapturePipeline(source, sink);
+    private Capture(Source source, Sink sink, BadRecordPolicy policy) {
+        this.pipeline = new CapturePipeline(source, sink, policy);
         this.thread = new Thread(() -> runAndRelease(source, sink), "pgcdc-capture");
     }
 
     /** Starts moving changes from {@code source} to {@code sink} on a thread of its own. */
     public static Capture start(Source source, Sink sink) {
-        Capture capture = new Capture(source, sink);
+        return start(source, sink, BadRecordPolicy.FAIL);
+    }
+
+    /** Starts capture; a record the sink refuses for good is handled by {@code policy}. */
+    public static Capture start(Source source, Sink sink, BadRecordPolicy policy) {
+        Capture capture = new Capture(source, sink, policy);
         capture.thread.start();
         return capture;
     }

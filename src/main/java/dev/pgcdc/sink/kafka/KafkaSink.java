@@ -4,18 +4,32 @@ import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Header;
+import dev.pgcdc.sink.RecordRejectedException;
 import dev.pgcdc.sink.Sink;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -67,12 +81,48 @@ public final class KafkaSink implements Sink {
         ProducerRecord<String, String> record =
                 new ProducerRecord<>(event.topic(), null, event.key(), event.value(), headers);
         try {
-            producer.send(record, (metadata, failure) -> callback.completed(failure));
+            producer.send(record, (metadata, failure) -> callback.completed(classify(failure)));
         } catch (KafkaException e) {
             // send() itself fails when metadata never arrives within max.block.ms or the record is refused up front
             throw new CdcException(CdcException.Kind.DELIVERY,
                     "Kafka refused a change for topic '" + event.topic() + "': " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The largest record each topic takes ({@code max.message.bytes}, the broker's default unless the topic
+     * overrides it), to say at start what will happen to larger rows.
+     */
+    public static Map<String, Integer> maxMessageBytes(KafkaConfig kafka, Collection<String> topics, Duration timeout) {
+        Map<String, Object> settings = Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "pgcdc-admin",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        try (Admin admin = Admin.create(kafka.clientProperties(settings))) {
+            List<ConfigResource> resources = topics.stream().map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+            Map<String, Integer> limits = new TreeMap<>();
+            admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).forEach((resource, config) -> {
+                ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                if (entry != null && entry.value() != null) {
+                    limits.put(resource.name(), Integer.parseInt(entry.value()));
+                }
+            });
+            return limits;
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            throw new CdcException(CdcException.Kind.UNAVAILABLE, "cannot read the topics' max.message.bytes from Kafka at "
+                    + kafka.bootstrapServers() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CdcException(CdcException.Kind.INTERNAL, "interrupted while reading the topics' settings", e);
+        }
+    }
+
+    /** Errors that concern this one record, for good, become a {@link RecordRejectedException}. */
+    private static Exception classify(Exception failure) {
+        if (failure instanceof RecordTooLargeException || failure instanceof RecordBatchTooLargeException
+                || failure instanceof InvalidRecordException) {
+            return new RecordRejectedException(failure.getMessage(), failure);
+        }
+        return failure;
     }
 
     @Override

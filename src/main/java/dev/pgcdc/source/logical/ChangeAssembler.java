@@ -122,6 +122,37 @@ final class ChangeAssembler {
         return changes;
     }
 
+    /** A change that could not be assembled, described from its raw text values for the bad-record policy. */
+    record Raw(TableId table, String key, String row) {
+    }
+
+    /** The table, key and row of a row message as raw column text, without encoding any value. */
+    Raw raw(int relationOid, List<TupleValue> tuple) {
+        Relation relation = relations.get(relationOid);
+        if (relation == null) {
+            return new Raw(new TableId("unknown", Integer.toUnsignedString(relationOid)), null, null);
+        }
+        StringBuilder key = new StringBuilder("{");
+        StringBuilder row = new StringBuilder("{");
+        for (int i = 0; i < relation.columns().size() && i < tuple.size(); i++) {
+            Column column = relation.columns().get(i);
+            StringBuilder json = new StringBuilder();
+            RowEncoder.appendString(json, column.name());
+            json.append(':');
+            if (tuple.get(i) instanceof Text text) {
+                RowEncoder.appendString(json, text.value());
+            } else {
+                json.append("null");
+            }
+            row.append(row.length() > 1 ? "," : "").append(json);
+            if (column.key()) {
+                key.append(key.length() > 1 ? "," : "").append(json);
+            }
+        }
+        return new Raw(new TableId(relation.schema(), relation.name()), key.length() > 1 ? key.append('}').toString() : null,
+                row.append('}').toString());
+    }
+
     private RowChange change(RowChange.Op op, Relation relation, String before, Row after, Lsn lsn) {
         if (transaction == null) {
             throw new IllegalStateException("a change arrived outside a transaction");

@@ -68,7 +68,7 @@ public final class LogicalSource implements Source {
         assembler.resumeAfter(confirmed);
         this.emitter = new TransactionEmitter(assembler,
                 new DebeziumEnvelope(config.topicPrefix(), databaseName, Version.VALUE, config.tombstones()),
-                config.transactionTopic());
+                config.transactionTopic(), config.onBadRecord());
     }
 
     /**

@@ -1,6 +1,9 @@
 package dev.pgcdc.source.logical;
 
+import dev.pgcdc.config.BadRecordPolicy;
+import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.DeadLetter;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.event.RowChange;
 import dev.pgcdc.source.logical.PgOutputMessage.Begin;
@@ -12,6 +15,9 @@ import dev.pgcdc.source.logical.PgOutputMessage.Relation;
 import dev.pgcdc.source.logical.PgOutputMessage.Truncate;
 import dev.pgcdc.source.logical.PgOutputMessage.Type;
 import dev.pgcdc.source.logical.PgOutputMessage.Update;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 
@@ -25,18 +31,22 @@ import java.util.List;
  */
 final class TransactionEmitter {
 
+    private static final Logger log = LoggerFactory.getLogger(TransactionEmitter.class);
+
     private final ChangeAssembler assembler;
     private final DebeziumEnvelope envelope;
     private final boolean transactionTopic;
+    private final BadRecordPolicy onBadRecord;
     private RowChange heldBack;
     private Lsn positionWithoutEvents;
     private PgOutputMessage carried;
     private Lsn carriedLsn;
 
-    TransactionEmitter(ChangeAssembler assembler, DebeziumEnvelope envelope, boolean transactionTopic) {
+    TransactionEmitter(ChangeAssembler assembler, DebeziumEnvelope envelope, boolean transactionTopic, BadRecordPolicy onBadRecord) {
         this.assembler = assembler;
         this.envelope = envelope;
         this.transactionTopic = transactionTopic;
+        this.onBadRecord = onBadRecord;
     }
 
     /**
@@ -95,11 +105,23 @@ final class TransactionEmitter {
         } else if (message instanceof Type type) {
             assembler.type(type);
         } else if (message instanceof Insert insert) {
-            hold(assembler.insert(insert, lsn), events);
+            try {
+                hold(assembler.insert(insert, lsn), events);
+            } catch (RuntimeException e) {
+                badChange(assembler.raw(insert.relationOid(), insert.newTuple()), lsn, e, events);
+            }
         } else if (message instanceof Update update) {
-            hold(assembler.update(update, lsn), events);
+            try {
+                hold(assembler.update(update, lsn), events);
+            } catch (RuntimeException e) {
+                badChange(assembler.raw(update.relationOid(), update.newTuple()), lsn, e, events);
+            }
         } else if (message instanceof Delete delete) {
-            hold(assembler.delete(delete, lsn), events);
+            try {
+                hold(assembler.delete(delete, lsn), events);
+            } catch (RuntimeException e) {
+                badChange(assembler.raw(delete.relationOid(), delete.oldTuple()), lsn, e, events);
+            }
         } else if (message instanceof Truncate truncate) {
             assembler.truncate(truncate, lsn).forEach(change -> hold(change, events));
         } else if (message instanceof Commit commit) {
@@ -117,6 +139,24 @@ final class TransactionEmitter {
             reachedWithoutEvents(logical.lsn());
         }
         // Origin: changes replicated from another node are captured like local ones.
+    }
+
+    /** A change whose values cannot be encoded: handled by the bad-record policy, never silently retried forever. */
+    private void badChange(ChangeAssembler.Raw raw, Lsn lsn, RuntimeException e, List<ChangeEvent> events) {
+        String reason = e.getClass().getSimpleName() + ": " + e.getMessage();
+        String topic = envelope.topic(raw.table());
+        switch (onBadRecord) {
+            case FAIL -> throw new CdcException(CdcException.Kind.INTERNAL, "cannot encode a change of " + raw.table()
+                    + " (key " + raw.key() + ", position " + lsn + "): " + reason
+                    + "; capture stopped without confirming it: run with --on-bad-record dlq|skip to route it aside", e);
+            case DLQ -> {
+                String deadLetterTopic = BadRecordPolicy.deadLetterTopic(topic);
+                log.warn("Sent a change of {} that cannot be encoded (key {}, position {}) to '{}': {}", raw.table(), raw.key(), lsn,
+                        deadLetterTopic, reason);
+                events.add(DeadLetter.of(deadLetterTopic, topic, raw.key(), raw.row(), lsn, reason));
+            }
+            case SKIP -> log.warn("Skipped a change of {} that cannot be encoded (key {}, position {}): {}", raw.table(), raw.key(), lsn, reason);
+        }
     }
 
     private void hold(RowChange change, List<ChangeEvent> events) {
