@@ -57,6 +57,41 @@ class LogicalSlotAdvanceIT {
         }
     }
 
+    @Test
+    void slotKeepsAdvancingAfterTheHeartbeatConnectionIsKilled() throws Exception {
+        DatabaseConfig database = TestServices.newDatabase();
+        KafkaConfig kafka = TestServices.kafka();
+        String prefix = TestServices.uniqueName("hbkill");
+        TestServices.execute(database, "CREATE TABLE captured (id int PRIMARY KEY); CREATE TABLE other (id serial PRIMARY KEY, v text)");
+        LogicalSetup.install(database, "pgcdc", List.of(new TableId("public", "captured")), false, false);
+        LogicalCaptureConfig config = new LogicalCaptureConfig(prefix, "pgcdc", prefix, true, Duration.ofSeconds(1), false);
+        List<String> topics = LogicalSource.topicsOfPublishedTables(database, config);
+        KafkaClusterCheck.ensureTopics(kafka, topics, Duration.ofSeconds(30));
+        String metadataBackends = "FROM pg_stat_activity WHERE application_name = '" + LogicalSource.APPLICATION_NAME
+                + "' AND backend_type = 'client backend' AND datname = current_database()";
+        try (Capture capture = Capture.start(LogicalSource.open(database, config), new KafkaSink(kafka, topics))) {
+            String killed = TestServices.query(database, "SELECT pid::text " + metadataBackends);
+            assertThat(killed).isNotEmpty();
+            TestServices.execute(database, "SELECT pg_terminate_backend(pid) " + metadataBackends);
+
+            TestServices.execute(database, "INSERT INTO other (v) SELECT repeat('x', 1000) FROM generate_series(1, 2000)");
+            String otherTablesWal = TestServices.query(database, "SELECT pg_current_wal_lsn()::text");
+            await("slot confirmed past other tables' WAL after the heartbeat connection was killed",
+                    () -> slotConfirmedPast(database, prefix, otherTablesWal), Duration.ofSeconds(15));
+            await("heartbeat connection re-established", () -> {
+                try {
+                    String pid = TestServices.query(database, "SELECT pid::text " + metadataBackends);
+                    return !pid.isEmpty() && !pid.equals(killed);
+                } catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, Duration.ofSeconds(15));
+            assertThat(capture.isRunning()).isTrue();
+        } finally {
+            LogicalSetup.teardown(database, prefix, "pgcdc");
+        }
+    }
+
     static boolean slotConfirmedPast(DatabaseConfig database, String slot, String lsn) {
         try {
             return TestServices.query(database, "SELECT (confirmed_flush_lsn >= '" + lsn + "')::text FROM pg_replication_slots WHERE slot_name = '"
