@@ -1,5 +1,6 @@
 package dev.pgcdc.cli;
 
+import dev.pgcdc.config.BadRecordPolicy;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.config.LogicalCaptureConfig;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -84,6 +87,11 @@ final class CaptureCommand implements Callable<Integer> {
             description = "logical: publish transaction BEGIN/END events on PREFIX.transaction, as Debezium does")
     boolean transactionTopic;
 
+    @Option(names = "--on-bad-record", paramLabel = "POLICY", defaultValue = "fail",
+            description = "A change that cannot be encoded or that Kafka refuses for good (e.g. over max.message.bytes): "
+                    + "fail (stop, non-zero exit), dlq (to TOPIC.dlq, then go on) or skip (log, then go on). Default: ${DEFAULT-VALUE}")
+    BadRecordPolicy onBadRecord;
+
     @Spec
     CommandSpec spec;
 
@@ -99,7 +107,12 @@ final class CaptureCommand implements Callable<Integer> {
         };
 
         KafkaClusterCheck.verifyReachable(kafkaConfig, kafka.timeout);
-        KafkaClusterCheck.ensureTopics(kafkaConfig, plan.topics(), kafka.timeout);
+        List<String> topics = new ArrayList<>(plan.topics());
+        if (onBadRecord == BadRecordPolicy.DLQ) {
+            plan.topics().stream().map(BadRecordPolicy::deadLetterTopic).forEach(topics::add);
+        }
+        KafkaClusterCheck.ensureTopics(kafkaConfig, topics, kafka.timeout);
+        out.println(largeRecordNotice(KafkaSink.maxMessageBytes(kafkaConfig, plan.topics(), kafka.timeout)));
         Source source = plan.source().get();
         PrintWriter err = spec.commandLine().getErr();
         KafkaSink sink;
@@ -112,7 +125,7 @@ final class CaptureCommand implements Callable<Integer> {
             source.close();
             throw e;
         }
-        Capture capture = Capture.start(source, sink);
+        Capture capture = Capture.start(source, sink, onBadRecord);
         out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
                 + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop.");
         out.flush();
@@ -133,6 +146,21 @@ final class CaptureCommand implements Callable<Integer> {
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    /** One line saying what happens to a change larger than the smallest topic limit. */
+    private String largeRecordNotice(Map<String, Integer> limits) {
+        if (limits.isEmpty()) {
+            return "Kafka topics' size limits unknown.";
+        }
+        Map.Entry<String, Integer> smallest = Collections.min(limits.entrySet(), Map.Entry.comparingByValue());
+        String outcome = switch (onBadRecord) {
+            case FAIL -> "stops capture (--on-bad-record fail)";
+            case DLQ -> "goes to TOPIC.dlq as a summary (--on-bad-record dlq)";
+            case SKIP -> "is logged and skipped (--on-bad-record skip)";
+        };
+        return "Kafka takes records up to " + smallest.getValue() + " bytes (max.message.bytes of " + smallest.getKey()
+                + (limits.size() > 1 ? ", the smallest limit" : "") + "); a larger change " + outcome + ".";
     }
 
     /** What one mode captures: its source (opened once the checks pass), the topics it writes, a description. */
@@ -160,7 +188,8 @@ final class CaptureCommand implements Callable<Integer> {
     private Plan logicalPlan(DatabaseConfig databaseConfig) {
         rejectOptionsOfOtherMode(!channels.isEmpty() || topic != null || keyField != null, "--channel, --topic, --key-field");
         rejectOptionsOfOtherMode(pollInterval != null, "--poll-interval");
-        LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, topicPrefix, !noTombstones, heartbeatInterval, transactionTopic);
+        LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, topicPrefix, !noTombstones, heartbeatInterval,
+                transactionTopic, onBadRecord);
         List<String> topics = LogicalSource.topicsOfPublishedTables(databaseConfig, logical);
         return new Plan(() -> LogicalSource.open(databaseConfig, logical), topics,
                 "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics);

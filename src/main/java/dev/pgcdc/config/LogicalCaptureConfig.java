@@ -16,9 +16,17 @@ import java.util.regex.Pattern;
  *                          {@code --heartbeat-interval}, default 10s)
  * @param transactionTopic  also publish transaction BEGIN/END events on {@code <prefix>.transaction} and a
  *                          {@code transaction} block in each event, as Debezium does (flag {@code --transaction-topic})
+ * @param onBadRecord       what to do with a change that cannot be encoded or published (flag {@code --on-bad-record},
+ *                          default {@code fail})
  */
 public record LogicalCaptureConfig(String slot, String publication, String topicPrefix, boolean tombstones,
-                                   Duration heartbeatInterval, boolean transactionTopic) {
+                                   Duration heartbeatInterval, boolean transactionTopic, BadRecordPolicy onBadRecord) {
+
+    /** With the default bad-record policy, {@code fail}. */
+    public LogicalCaptureConfig(String slot, String publication, String topicPrefix, boolean tombstones,
+                                Duration heartbeatInterval, boolean transactionTopic) {
+        this(slot, publication, topicPrefix, tombstones, heartbeatInterval, transactionTopic, BadRecordPolicy.FAIL);
+    }
 
     public static final String DEFAULT_NAME = "pgcdc";
     /** Slot names: lower-case letters, digits and underscores, at most 63 (PostgreSQL's rule). */
@@ -29,6 +37,7 @@ public record LogicalCaptureConfig(String slot, String publication, String topic
         publication = publication == null ? DEFAULT_NAME : publication;
         topicPrefix = topicPrefix == null ? TriggerCaptureConfig.DEFAULT_TOPIC_PREFIX : topicPrefix;
         heartbeatInterval = heartbeatInterval == null ? Duration.ofSeconds(10) : heartbeatInterval;
+        onBadRecord = onBadRecord == null ? BadRecordPolicy.FAIL : onBadRecord;
         if (!SLOT_NAME.matcher(slot).matches()) {
             throw new CdcException(CdcException.Kind.CONFIGURATION,
                     "--slot '" + slot + "' is not a valid slot name: use 1 to 63 of a-z 0-9 _");

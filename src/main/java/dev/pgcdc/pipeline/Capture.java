@@ -1,5 +1,6 @@
 package dev.pgcdc.pipeline;
 
+import dev.pgcdc.config.BadRecordPolicy;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.sink.Sink;
 import dev.pgcdc.source.Source;
@@ -28,14 +29,19 @@ public final class Capture implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile RuntimeException failure;
 
-    private Capture(Source source, Sink sink) {
-        this.pipeline = new CapturePipeline(source, sink);
+    private Capture(Source source, Sink sink, BadRecordPolicy policy) {
+        this.pipeline = new CapturePipeline(source, sink, policy);
         this.thread = new Thread(() -> runAndRelease(source, sink), "pgcdc-capture");
     }
 
     /** Starts moving changes from {@code source} to {@code sink} on a thread of its own. */
     public static Capture start(Source source, Sink sink) {
-        Capture capture = new Capture(source, sink);
+        return start(source, sink, BadRecordPolicy.FAIL);
+    }
+
+    /** Starts capture; a record the sink refuses for good is handled by {@code policy}. */
+    public static Capture start(Source source, Sink sink, BadRecordPolicy policy) {
+        Capture capture = new Capture(source, sink, policy);
         capture.thread.start();
         return capture;
     }
@@ -80,8 +86,10 @@ public final class Capture implements AutoCloseable {
             failure = e;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            failure = new CdcException(CdcException.Kind.INTERNAL, "capture failed unexpectedly: " + e, e);
+        } catch (Throwable e) {
+            // An Error (OutOfMemoryError above all) is a failure too: a supervisor must see a non-zero exit.
+            failure = new CdcException(CdcException.Kind.INTERNAL, "capture failed unexpectedly: " + e
+                    + (e instanceof OutOfMemoryError ? "; give it more heap (-Xmx)" : ""), e);
         } finally {
             finished.countDown();
         }

@@ -1,31 +1,48 @@
 package dev.pgcdc.pipeline;
 
+import dev.pgcdc.config.BadRecordPolicy;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.DeadLetter;
 import dev.pgcdc.event.Position;
+import dev.pgcdc.sink.RecordRejectedException;
 import dev.pgcdc.sink.Sink;
 import dev.pgcdc.source.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * Moves changes from a source to a sink on the calling thread and feeds acknowledgements back: a source
  * position is committed only once every change up to it is acknowledged. Every capture mode runs through
- * here; nothing downstream knows which mode produced a change.
+ * here; nothing downstream knows which mode produced a change. A record the sink refuses for good is
+ * handled by the {@link BadRecordPolicy}: it stops capture, or is dead-lettered or skipped and then counts
+ * as acknowledged, so the position moves past it.
  */
 final class CapturePipeline {
 
+    private static final Logger log = LoggerFactory.getLogger(CapturePipeline.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
 
     private final Source source;
     private final Sink sink;
+    private final BadRecordPolicy policy;
     private final InFlightEvents inFlight = new InFlightEvents();
+    /** Refused records, handed from the sink's callback thread to the pipeline thread, which may send. */
+    private final Queue<Rejected> rejected = new ConcurrentLinkedQueue<>();
     private volatile boolean stopping;
 
-    CapturePipeline(Source source, Sink sink) {
+    private record Rejected(ChangeEvent event, InFlightEvents.Ticket ticket, RecordRejectedException reason) {
+    }
+
+    CapturePipeline(Source source, Sink sink, BadRecordPolicy policy) {
         this.source = source;
         this.sink = sink;
+        this.policy = policy;
     }
 
     /**
@@ -38,19 +55,21 @@ final class CapturePipeline {
             while (!stopping) {
                 List<ChangeEvent> events = source.poll(POLL_TIMEOUT);
                 for (ChangeEvent event : events) {
-                    InFlightEvents.Ticket ticket = inFlight.add(event.position());
-                    sink.send(event, failure -> {
-                        if (failure == null) {
-                            inFlight.acknowledge(ticket);
-                        } else {
-                            inFlight.fail(deliveryFailure(event, failure));
-                        }
-                    });
+                    send(event);
                 }
+                Position reachedWithoutEvents = source.takePositionWithoutEvents();
+                if (reachedWithoutEvents != null) {
+                    inFlight.addWithoutEvent(reachedWithoutEvents);
+                }
+                handleRejected();
                 checkDelivery();
                 commitConfirmed();
             }
         } finally {
+            sink.flush();
+        }
+        while (!rejected.isEmpty()) {
+            handleRejected();
             sink.flush();
         }
         checkDelivery();
@@ -63,6 +82,44 @@ final class CapturePipeline {
 
     long delivered() {
         return inFlight.acknowledgedCount();
+    }
+
+    private void send(ChangeEvent event) {
+        InFlightEvents.Ticket ticket = inFlight.add(event.position());
+        sink.send(event, failure -> {
+            if (failure == null) {
+                inFlight.acknowledge(ticket);
+            } else if (failure instanceof RecordRejectedException refused && policy != BadRecordPolicy.FAIL) {
+                rejected.add(new Rejected(event, ticket, refused));
+            } else {
+                inFlight.fail(deliveryFailure(event, failure));
+            }
+        });
+    }
+
+    private void handleRejected() {
+        for (Rejected refused = rejected.poll(); refused != null; refused = rejected.poll()) {
+            Rejected record = refused;
+            String reason = record.reason().getMessage();
+            if (policy == BadRecordPolicy.SKIP) {
+                log.warn("Skipped a change Kafka refused for topic '{}' (key {}, position {}): {}", record.event().topic(),
+                        record.event().key(), record.event().position(), reason);
+                inFlight.acknowledge(record.ticket());
+                continue;
+            }
+            String deadLetterTopic = BadRecordPolicy.deadLetterTopic(record.event().topic());
+            ChangeEvent letter = DeadLetter.of(deadLetterTopic, record.event().topic(), record.event().key(),
+                    record.event().value(), record.event().position(), reason);
+            log.warn("Sent a change Kafka refused for topic '{}' (key {}, position {}) to '{}': {}", record.event().topic(),
+                    record.event().key(), record.event().position(), deadLetterTopic, reason);
+            sink.send(letter, failure -> {
+                if (failure == null) {
+                    inFlight.acknowledge(record.ticket());
+                } else {
+                    inFlight.fail(deliveryFailure(letter, failure));
+                }
+            });
+        }
     }
 
     private void checkDelivery() {
@@ -80,6 +137,12 @@ final class CapturePipeline {
     }
 
     private static CdcException deliveryFailure(ChangeEvent event, Exception failure) {
+        if (failure instanceof RecordRejectedException) {
+            return new CdcException(CdcException.Kind.DELIVERY, "Kafka refused a change for topic '" + event.topic() + "' (key "
+                    + event.key() + ", position " + event.position() + ") for good: " + failure.getMessage()
+                    + "; capture stopped without confirming it: raise the topic's max.message.bytes, or run with"
+                    + " --on-bad-record dlq|skip", failure);
+        }
         return new CdcException(CdcException.Kind.DELIVERY,
                 "Kafka did not accept a change for topic '" + event.topic() + "' (" + failure.getMessage()
                         + "); capture stopped without confirming it or anything after it", failure);

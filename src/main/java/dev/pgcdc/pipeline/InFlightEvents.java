@@ -8,6 +8,10 @@ import java.util.ArrayDeque;
  * Changes handed to the sink and not yet acknowledged, in source order. Acknowledgements may arrive in any
  * order (different partitions), but the confirmable position only advances to the oldest change still
  * waiting: a source must never confirm a position while a change before it could still be lost.
+ *
+ * <p>Positions with nothing to publish (an empty transaction, a heartbeat) take their place in the same
+ * order as event-less tickets, acknowledged from birth: they become confirmable exactly when everything
+ * before them is. One path for every position; a side channel for them is how a slot once stalled.
  * Thread-safe: sends happen on the pipeline thread, acknowledgements on the sink's.
  */
 final class InFlightEvents {
@@ -33,9 +37,21 @@ final class InFlightEvents {
         return ticket;
     }
 
+    /** A position reached without an event: confirmable once every ticket before it is acknowledged. */
+    synchronized void addWithoutEvent(Position position) {
+        Ticket ticket = new Ticket(position);
+        ticket.acknowledged = true;
+        pending.addLast(ticket);
+        release();
+    }
+
     synchronized void acknowledge(Ticket ticket) {
         ticket.acknowledged = true;
         acknowledgedCount++;
+        release();
+    }
+
+    private void release() {
         while (!pending.isEmpty() && pending.peekFirst().acknowledged) {
             Position position = pending.pollFirst().position;
             if (position != null) {

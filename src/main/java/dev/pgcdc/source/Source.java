@@ -21,6 +21,15 @@ public interface Source extends AutoCloseable {
      */
     List<ChangeEvent> poll(Duration timeout) throws InterruptedException;
 
+    /**
+     * The newest position the last {@link #poll} reached past all the changes it returned without anything
+     * to publish (an empty transaction, a heartbeat), once; null when none. The pipeline confirms it in
+     * order with the changes, so a quiet source still advances.
+     */
+    default Position takePositionWithoutEvents() {
+        return null;
+    }
+
     /** Every change up to and including {@code position} is acknowledged by the sink. */
     void commit(Position position);
 

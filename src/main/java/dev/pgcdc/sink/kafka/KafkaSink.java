@@ -4,12 +4,21 @@ import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Header;
+import dev.pgcdc.sink.RecordRejectedException;
 import dev.pgcdc.sink.Sink;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -19,10 +28,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -106,7 +119,7 @@ public final class KafkaSink implements Sink {
                 if (back != null) {
                     notices.accept(back);
                 }
-                callback.completed(failure);
+                callback.completed(classify(failure));
             });
         } catch (InterruptException e) {
             watch.settled(System.nanoTime(), false);
@@ -118,6 +131,42 @@ public final class KafkaSink implements Sink {
             throw new CdcException(CdcException.Kind.DELIVERY,
                     "Kafka refused a change for topic '" + event.topic() + "': " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The largest record each topic takes ({@code max.message.bytes}, the broker's default unless the topic
+     * overrides it), to say at start what will happen to larger rows.
+     */
+    public static Map<String, Integer> maxMessageBytes(KafkaConfig kafka, Collection<String> topics, Duration timeout) {
+        Map<String, Object> settings = Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "pgcdc-admin",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        try (Admin admin = Admin.create(kafka.clientProperties(settings))) {
+            List<ConfigResource> resources = topics.stream().map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+            Map<String, Integer> limits = new TreeMap<>();
+            admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).forEach((resource, config) -> {
+                ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                if (entry != null && entry.value() != null) {
+                    limits.put(resource.name(), Integer.parseInt(entry.value()));
+                }
+            });
+            return limits;
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            throw new CdcException(CdcException.Kind.UNAVAILABLE, "cannot read the topics' max.message.bytes from Kafka at "
+                    + kafka.bootstrapServers() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CdcException(CdcException.Kind.INTERNAL, "interrupted while reading the topics' settings", e);
+        }
+    }
+
+    /** Errors that concern this one record, for good, become a {@link RecordRejectedException}. */
+    private static Exception classify(Exception failure) {
+        if (failure instanceof RecordTooLargeException || failure instanceof RecordBatchTooLargeException
+                || failure instanceof InvalidRecordException) {
+            return new RecordRejectedException(failure.getMessage(), failure);
+        }
+        return failure;
     }
 
     @Override

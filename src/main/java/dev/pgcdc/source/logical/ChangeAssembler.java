@@ -19,16 +19,20 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
  * Turns decoded pgoutput messages into {@link RowChange}s: remembers relations and types, the current
- * transaction, and encodes tuples as row_to_json text. Pure: primary keys come from a lookup given at
- * construction, LSNs from the caller.
+ * transaction, and encodes tuples as row_to_json text. Keys come from the stream: the Relation message
+ * describes the table as it was when the change happened (its name, its replica-identity columns), the live
+ * catalog only as it is now. Pure: the primary-key lookup for REPLICA IDENTITY FULL/NOTHING/INDEX tables is
+ * given at construction (by OID, once per Relation message), LSNs come from the caller.
  */
 final class ChangeAssembler {
 
-    private final Function<TableId, List<String>> primaryKeys;
+    private final IntFunction<List<String>> primaryKeys;
+    /** Primary keys by relation OID, valid until the next Relation message for that OID. */
+    private final Map<Integer, List<String>> keysByRelation = new HashMap<>();
     private final boolean transactionMetadata;
     /** Events per table in the open transaction, in first-seen order, for the END event. */
     private final Map<TableId, Long> eventsPerTable = new LinkedHashMap<>();
@@ -38,13 +42,14 @@ final class ChangeAssembler {
     private Begin transaction;
     private Lsn lastCommit = Lsn.ZERO;
 
-    ChangeAssembler(Function<TableId, List<String>> primaryKeys, boolean transactionMetadata) {
+    ChangeAssembler(IntFunction<List<String>> primaryKeys, boolean transactionMetadata) {
         this.primaryKeys = primaryKeys;
         this.transactionMetadata = transactionMetadata;
     }
 
     void relation(Relation relation) {
         relations.put(relation.oid(), relation);
+        keysByRelation.remove(relation.oid());
     }
 
     void type(Type type) {
@@ -84,6 +89,7 @@ final class ChangeAssembler {
     /** Forgets everything, for a new stream: the server sends Relation messages again. */
     void reset() {
         relations.clear();
+        keysByRelation.clear();
         typeNames.clear();
         transaction = null;
     }
@@ -116,6 +122,37 @@ final class ChangeAssembler {
         return changes;
     }
 
+    /** A change that could not be assembled, described from its raw text values for the bad-record policy. */
+    record Raw(TableId table, String key, String row) {
+    }
+
+    /** The table, key and row of a row message as raw column text, without encoding any value. */
+    Raw raw(int relationOid, List<TupleValue> tuple) {
+        Relation relation = relations.get(relationOid);
+        if (relation == null) {
+            return new Raw(new TableId("unknown", Integer.toUnsignedString(relationOid)), null, null);
+        }
+        StringBuilder key = new StringBuilder("{");
+        StringBuilder row = new StringBuilder("{");
+        for (int i = 0; i < relation.columns().size() && i < tuple.size(); i++) {
+            Column column = relation.columns().get(i);
+            StringBuilder json = new StringBuilder();
+            RowEncoder.appendString(json, column.name());
+            json.append(':');
+            if (tuple.get(i) instanceof Text text) {
+                RowEncoder.appendString(json, text.value());
+            } else {
+                json.append("null");
+            }
+            row.append(row.length() > 1 ? "," : "").append(json);
+            if (column.key()) {
+                key.append(key.length() > 1 ? "," : "").append(json);
+            }
+        }
+        return new Raw(new TableId(relation.schema(), relation.name()), key.length() > 1 ? key.append('}').toString() : null,
+                row.append('}').toString());
+    }
+
     private RowChange change(RowChange.Op op, Relation relation, String before, Row after, Lsn lsn) {
         if (transaction == null) {
             throw new IllegalStateException("a change arrived outside a transaction");
@@ -126,20 +163,29 @@ final class ChangeAssembler {
             long perTable = eventsPerTable.merge(table, 1L, Long::sum);
             position = new RowChange.Transaction(transactionId(), ++totalOrder, perTable);
         }
-        List<String> keys = op == RowChange.Op.TRUNCATE ? List.of() : keyColumns(relation, table);
+        List<String> keys = op == RowChange.Op.TRUNCATE ? List.of()
+                : keysByRelation.computeIfAbsent(relation.oid(), oid -> keyColumns(relation));
         return new RowChange(op, table, before, after == null ? null : after.json(), keys, transaction.xid(),
                 transaction.commitTime().toEpochMilli(), lsn.value(),
                 List.of(Long.toUnsignedString(lastCommit.value()), Long.toUnsignedString(lsn.value())),
                 after == null ? List.of() : after.unavailable(), position);
     }
 
-    /** The primary key; without one, the replica identity index's columns (never REPLICA IDENTITY FULL's "all"). */
-    private List<String> keyColumns(Relation relation, TableId table) {
-        List<String> primaryKey = primaryKeys.apply(table);
+    /**
+     * The primary key. Under REPLICA IDENTITY DEFAULT the Relation's key flags are exactly the primary key
+     * at the time of the change; under FULL (every column flagged) and NOTHING it is looked up by OID; under
+     * USING INDEX the primary key when there is one, else the index's columns.
+     */
+    private List<String> keyColumns(Relation relation) {
+        List<String> flagged = relation.columns().stream().filter(Column::key).map(Column::name).toList();
+        if (relation.replicaIdentity() == 'd') {
+            return flagged;
+        }
+        List<String> primaryKey = primaryKeys.apply(relation.oid());
         if (!primaryKey.isEmpty() || relation.replicaIdentity() != 'i') {
             return primaryKey;
         }
-        return relation.columns().stream().filter(Column::key).map(Column::name).toList();
+        return flagged;
     }
 
     private Relation relation(int oid) {

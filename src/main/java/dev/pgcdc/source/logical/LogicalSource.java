@@ -7,84 +7,68 @@ import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.event.Position;
-import dev.pgcdc.event.RowChange;
 import dev.pgcdc.event.TableId;
 import dev.pgcdc.source.Backoff;
 import dev.pgcdc.source.Catalog;
 import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.PostgresErrors;
 import dev.pgcdc.source.Source;
-import dev.pgcdc.source.logical.PgOutputMessage.Begin;
-import dev.pgcdc.source.logical.PgOutputMessage.Commit;
-import dev.pgcdc.source.logical.PgOutputMessage.Delete;
-import dev.pgcdc.source.logical.PgOutputMessage.Insert;
-import dev.pgcdc.source.logical.PgOutputMessage.LogicalMessage;
-import dev.pgcdc.source.logical.PgOutputMessage.Relation;
-import dev.pgcdc.source.logical.PgOutputMessage.Truncate;
-import dev.pgcdc.source.logical.PgOutputMessage.Type;
-import dev.pgcdc.source.logical.PgOutputMessage.Update;
-import org.postgresql.PGConnection;
-import org.postgresql.PGProperty;
-import org.postgresql.replication.LogSequenceNumber;
-import org.postgresql.replication.PGReplicationStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Streams a publication's changes from a replication slot with the built-in {@code pgoutput} plugin.
  *
- * <p>Positions: every change but the last of a transaction goes out without position; the last one is held
- * back until the Commit arrives and carries the commit's end LSN. The slot's flushed LSN is advanced only
- * to a commit whose events, and all before them, Kafka has acknowledged. Transactions with nothing to
- * publish (and heartbeats) advance it directly when nothing is in flight, so an idle slot does not retain
- * WAL. Memory does not grow with transaction size: changes are handed on as they arrive.
+ * <p>A {@link ReplicationReader} thread owns the replication connection and fills a {@link WalQueue}
+ * bounded by bytes; {@link #poll} drains it on the pipeline thread through a {@link TransactionEmitter}.
+ * Every position the slot may be confirmed to, whether it carries an event (a commit) or not (an empty
+ * transaction, a heartbeat), goes through the pipeline's in-order acknowledgement; {@link #commit} hands the
+ * result to the reader. A clean {@link #close} waits until the slot shows the last confirmed position, so a
+ * restart re-sends nothing.
  */
 public final class LogicalSource implements Source {
 
     public static final String APPLICATION_NAME = "pgcdc-logical";
 
     private static final Logger log = LoggerFactory.getLogger(LogicalSource.class);
+    /** What the reader may hold ahead of the pipeline; one larger message is still admitted alone. */
+    private static final long QUEUE_BYTES = 8L * 1024 * 1024;
+    /** What one poll hands the pipeline at most, by events and by the bytes they were read from. */
     private static final int MAX_EVENTS_PER_POLL = 2_000;
-    private static final String HEARTBEAT_PREFIX = "pgcdc-heartbeat";
+    private static final long MAX_BYTES_PER_POLL = 4L * 1024 * 1024;
+    private static final Duration CLOSE_CONFIRM_TIMEOUT = Duration.ofSeconds(5);
 
     private final DatabaseConfig database;
     private final LogicalCaptureConfig config;
-    private final DebeziumEnvelope envelope;
     private final boolean messagesSupported;
+    private final MetadataSession metadata;
+    private final TransactionEmitter emitter;
     private final PgOutputDecoder decoder = new PgOutputDecoder();
-    private final ChangeAssembler assembler;
-    private final Map<TableId, List<String>> primaryKeys = new HashMap<>();
-    private Connection metadata;
-    private Connection replication;
-    private PGReplicationStream stream;
-    private RowChange heldBack;
-    private Lsn lastEmitted = Lsn.ZERO;
-    private Lsn confirmed = Lsn.ZERO;
-    private Lsn idleAfterEmitted;
-    private long nextHeartbeatNanos;
     private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(10));
+    private ReplicationReader reader;
+    private WalQueue queue;
+    private Lsn confirmed;
 
     private LogicalSource(DatabaseConfig database, LogicalCaptureConfig config, Connection metadata, String databaseName,
-                          boolean messagesSupported) {
+                          boolean messagesSupported, Lsn confirmed) {
         this.database = database;
         this.config = config;
-        this.metadata = metadata;
-        this.envelope = new DebeziumEnvelope(config.topicPrefix(), databaseName, Version.VALUE, config.tombstones());
         this.messagesSupported = messagesSupported;
-        this.assembler = new ChangeAssembler(this::primaryKey, config.transactionTopic());
+        this.confirmed = confirmed;
+        this.metadata = new MetadataSession(database, metadata, config.heartbeatInterval(), messagesSupported);
+        ChangeAssembler assembler = new ChangeAssembler(this.metadata::primaryKey, config.transactionTopic());
+        assembler.resumeAfter(confirmed);
+        this.emitter = new TransactionEmitter(assembler,
+                new DebeziumEnvelope(config.topicPrefix(), databaseName, Version.VALUE, config.tombstones()),
+                config.transactionTopic(), config.onBadRecord());
     }
 
     /**
@@ -97,11 +81,9 @@ public final class LogicalSource implements Source {
         try {
             boolean slotExists = LogicalPreflight.check(metadata, config);
             boolean messages = serverVersion(metadata) >= 140000;
-            LogicalSource source = new LogicalSource(database, config, metadata, Catalog.currentDatabase(metadata), messages);
-            if (slotExists) {
-                source.assembler.resumeAfter(confirmedFlush(metadata, config.slot()));
-            }
-            source.startStream(!slotExists);
+            Lsn confirmed = slotExists ? confirmedFlush(metadata, config.slot()) : Lsn.ZERO;
+            LogicalSource source = new LogicalSource(database, config, metadata, Catalog.currentDatabase(metadata), messages, confirmed);
+            source.startReader(!slotExists);
             return source;
         } catch (SQLException e) {
             closeQuietly(metadata);
@@ -136,38 +118,49 @@ public final class LogicalSource implements Source {
 
     @Override
     public List<ChangeEvent> poll(Duration timeout) throws InterruptedException {
-        if (stream == null && !reconnect(timeout)) {
+        metadata.heartbeatIfDue();
+        if (reader == null && !reconnect(timeout)) {
             return List.of();
         }
         List<ChangeEvent> events = new ArrayList<>();
+        if (!emitter.acceptCarried(events)) {
+            return events;
+        }
+        long bytes = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            while (events.size() < MAX_EVENTS_PER_POLL) {
-                ByteBuffer message = stream.readPending();
-                if (message == null) {
-                    if (!events.isEmpty() || System.nanoTime() >= deadline) {
-                        break;
-                    }
-                    heartbeatIfDue();
-                    Thread.sleep(1);
-                    continue;
+        while (events.size() < MAX_EVENTS_PER_POLL && bytes < MAX_BYTES_PER_POLL) {
+            // Wait only while there is nothing to hand over yet.
+            long wait = events.isEmpty() && !emitter.hasPositionWithoutEvents() ? deadline - System.nanoTime() : 0;
+            WalQueue.Received received = queue.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
+            if (received == null) {
+                if (!reader.isReading()) {
+                    readerStopped();
                 }
-                handle(decoder.decode(message), new Lsn(stream.getLastReceiveLSN().asLong()), events);
+                break;
             }
-        } catch (SQLException e) {
-            lost(e);
+            bytes += received.size();
+            if (!emitter.accept(decoder.decode(received.message()), received.lsn(), events)) {
+                break; // a change after a position without events: that position goes to the pipeline first
+            }
         }
         return events;
     }
 
     @Override
+    public Position takePositionWithoutEvents() {
+        return emitter.takePositionWithoutEvents();
+    }
+
+    @Override
     public void commit(Position position) {
         Lsn committed = (Lsn) position;
-        if (committed.equals(lastEmitted) && idleAfterEmitted != null) {
-            committed = idleAfterEmitted;
-            idleAfterEmitted = null;
+        if (!committed.isAfter(confirmed)) {
+            return;
         }
-        flush(committed);
+        confirmed = committed;
+        if (reader != null) {
+            reader.confirm(committed);
+        } // else: a new reader starts at the confirmed position
     }
 
     /** The newest LSN confirmed to PostgreSQL. */
@@ -177,143 +170,44 @@ public final class LogicalSource implements Source {
 
     @Override
     public void close() {
-        closeStream();
-        closeQuietly(metadata);
-        metadata = null;
+        if (reader != null && reader.isReading() && confirmed.isAfter(Lsn.ZERO)) {
+            awaitSlotConfirmed();
+        }
+        closeReader();
+        metadata.close();
     }
 
-    private void handle(PgOutputMessage message, Lsn lsn, List<ChangeEvent> events) {
-        // Java 17: no pattern matching for switch yet; one branch per message type.
-        if (message instanceof Begin begin) {
-            assembler.begin(begin);
-        } else if (message instanceof Relation relation) {
-            assembler.relation(relation);
-        } else if (message instanceof Type type) {
-            assembler.type(type);
-        } else if (message instanceof Insert insert) {
-            hold(assembler.insert(insert, lsn), events);
-        } else if (message instanceof Update update) {
-            hold(assembler.update(update, lsn), events);
-        } else if (message instanceof Delete delete) {
-            hold(assembler.delete(delete, lsn), events);
-        } else if (message instanceof Truncate truncate) {
-            assembler.truncate(truncate, lsn).forEach(change -> hold(change, events));
-        } else if (message instanceof Commit commit) {
-            if (heldBack != null) {
-                emitHeld(events, commit.endLsn());
-                if (config.transactionTopic()) {
-                    events.add(envelope.transactionEnd(assembler.transactionId(), assembler.transactionTimeMillis(),
-                            assembler.eventsPerTable(), commit.endLsn()));
-                }
-                lastEmitted = commit.endLsn();
-            } else {
-                nothingToPublishUpTo(commit.endLsn());
+    /** Waits until the slot shows the last confirmed position: the reader sends it with its next status update. */
+    private void awaitSlotConfirmed() {
+        long deadline = System.nanoTime() + CLOSE_CONFIRM_TIMEOUT.toNanos();
+        while (!metadata.slotConfirmedAtLeast(config.slot(), confirmed)) {
+            if (System.nanoTime() > deadline) {
+                log.warn("The slot '{}' did not show position {} within {} s: a restart may re-send what came after its position",
+                        config.slot(), confirmed, CLOSE_CONFIRM_TIMEOUT.toSeconds());
+                return;
             }
-            assembler.commit(commit.endLsn());
-        } else if (message instanceof LogicalMessage logical && !logical.transactional()) {
-            nothingToPublishUpTo(logical.lsn());
-        }
-        // Origin: changes replicated from another node are captured like local ones.
-    }
-
-    private void hold(RowChange change, List<ChangeEvent> events) {
-        if (heldBack != null) {
-            emitHeld(events, null);
-        } else if (change.transaction() != null && change.transaction().totalOrder() == 1) {
-            events.add(envelope.transactionBegin(change.transaction().id(), change.sourceTsMillis(), null));
-        }
-        heldBack = change;
-    }
-
-    private void emitHeld(List<ChangeEvent> events, Lsn position) {
-        events.addAll(envelope.events(heldBack, System.currentTimeMillis(), position, List.of()));
-        heldBack = null;
-    }
-
-    /** WAL up to {@code lsn} holds nothing to publish: confirm it now, or once what is in flight is acknowledged. */
-    private void nothingToPublishUpTo(Lsn lsn) {
-        if (confirmed.compareTo(lastEmitted) >= 0) {
-            flush(lsn);
-        } else {
-            idleAfterEmitted = lsn;
-        }
-    }
-
-    private void flush(Lsn lsn) {
-        if (!lsn.isAfter(confirmed)) {
-            return;
-        }
-        confirmed = lsn;
-        if (stream == null) {
-            return; // sent when the stream is back: the slot keeps its older position meanwhile
-        }
-        try {
-            LogSequenceNumber position = LogSequenceNumber.valueOf(lsn.value());
-            stream.setFlushedLSN(position);
-            stream.setAppliedLSN(position);
-            stream.forceUpdateStatus();
-        } catch (SQLException e) {
-            lost(e);
-        }
-    }
-
-    private void heartbeatIfDue() {
-        if (!messagesSupported || System.nanoTime() < nextHeartbeatNanos) {
-            return;
-        }
-        nextHeartbeatNanos = System.nanoTime() + config.heartbeatInterval().toNanos();
-        try (Statement statement = metadata.createStatement()) {
-            statement.execute("SELECT pg_logical_emit_message(false, '" + HEARTBEAT_PREFIX + "', '')");
-        } catch (SQLException e) {
-            log.debug("Heartbeat failed: {}", e.getMessage());
-        }
-    }
-
-    private List<String> primaryKey(TableId table) {
-        return primaryKeys.computeIfAbsent(table, missing -> {
             try {
-                return Catalog.primaryKey(metadata, missing);
-            } catch (SQLException e) {
-                throw PostgresErrors.describe(e, database, "reading the primary key of " + missing);
+                Thread.sleep(50); // the status update goes out on the reader's own schedule; nothing to be woken by
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
-        });
+        }
     }
 
-    private void startStream(boolean createSlot) throws SQLException {
-        Properties properties = database.connectionProperties(APPLICATION_NAME);
-        PGProperty.REPLICATION.set(properties, "database");
-        PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
-        PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
-        replication = DriverManager.getConnection(database.url(), properties);
-        try (Statement statement = replication.createStatement()) {
-            // pgoutput writes values with the session's output functions: pin what changes their text.
-            statement.execute("SET TimeZone = 'UTC'");
-            statement.execute("SET IntervalStyle = 'postgres'");
-            statement.execute("SET extra_float_digits = 1");
-            statement.execute("SET bytea_output = 'hex'");
-        }
-        PGConnection pg = replication.unwrap(PGConnection.class);
-        if (createSlot) {
-            pg.getReplicationAPI().createReplicationSlot().logical()
-                    .withSlotName(config.slot()).withOutputPlugin("pgoutput").make();
-            log.info("Created replication slot '{}'", config.slot());
-        }
-        var builder = pg.getReplicationAPI().replicationStream().logical()
-                .withSlotName(config.slot())
-                .withSlotOption("proto_version", "1")
-                .withSlotOption("publication_names", config.publication())
-                // Frequent status updates also reveal a dead connection fast: reads alone do not notice it.
-                .withStatusInterval(1, TimeUnit.SECONDS);
-        if (messagesSupported) {
-            builder.withSlotOption("messages", true);
-        }
-        stream = builder.start();
-        assembler.reset();
-        heldBack = null;
-        if (confirmed.compareTo(Lsn.ZERO) > 0) {
-            LogSequenceNumber position = LogSequenceNumber.valueOf(confirmed.value());
-            stream.setFlushedLSN(position);
-            stream.setAppliedLSN(position);
+    private void startReader(boolean createSlot) throws SQLException {
+        queue = new WalQueue(QUEUE_BYTES);
+        emitter.reset();
+        reader = ReplicationReader.start(database, config, createSlot, messagesSupported, confirmed, queue);
+    }
+
+    private void readerStopped() {
+        Throwable failure = reader.failure();
+        closeReader();
+        if (failure instanceof SQLException e) {
+            log.warn("Lost the replication connection ({}); resuming from the confirmed position {}", e.getMessage(), confirmed);
+        } else {
+            throw new CdcException(CdcException.Kind.INTERNAL, "the replication reader failed: " + failure, failure);
         }
     }
 
@@ -322,42 +216,27 @@ public final class LogicalSource implements Source {
             return false;
         }
         try {
-            if (metadata == null || metadata.isClosed() || !metadata.isValid(5)) {
-                closeQuietly(metadata);
-                metadata = PostgresConnections.open(database, APPLICATION_NAME);
-            }
-            startStream(false);
+            startReader(false);
             backoff.succeeded();
-            log.info("Reconnected; streaming slot '{}' again from its confirmed position", config.slot());
+            log.info("Reconnected; streaming slot '{}' again from {}", config.slot(), confirmed);
             return true;
-        } catch (SQLException | CdcException e) {
-            if (e instanceof SQLException sql && "42704".equals(sql.getSQLState())) {
+        } catch (SQLException e) {
+            if ("42704".equals(e.getSQLState())) {
                 throw new CdcException(CdcException.Kind.CONFIGURATION, "replication slot '" + config.slot()
                         + "' no longer exists: it was dropped while capture was disconnected; changes since may be lost");
             }
-            closeStream();
+            closeReader();
             log.warn("Cannot stream from PostgreSQL yet ({}); next attempt in {} ms", e.getMessage(), backoff.failed().toMillis());
             return false;
         }
     }
 
-    private void lost(SQLException e) {
-        log.warn("Lost the replication connection ({}); resuming from the slot's confirmed position", e.getMessage());
-        closeStream();
-    }
-
-    private void closeStream() {
-        if (stream != null) {
-            try {
-                stream.close();
-            } catch (SQLException e) {
-                log.debug("Closing the replication stream failed", e);
-            }
-            stream = null;
+    private void closeReader() {
+        if (reader != null) {
+            reader.close();
+            reader = null;
         }
-        closeQuietly(replication);
-        replication = null;
-        heldBack = null;
+        queue = null;
     }
 
     private static Lsn confirmedFlush(Connection connection, String slot) throws SQLException {

@@ -2,7 +2,6 @@ package dev.pgcdc.source.logical;
 
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,7 +44,6 @@ final class RowEncoder {
     private static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?");
     private static final Pattern TIMESTAMPTZ = Pattern.compile(
             "(\\d{4,}-\\d\\d-\\d\\d) (\\d\\d:\\d\\d:\\d\\d)(\\.\\d+)?([+-]\\d\\d)(?::(\\d\\d))?(?::(\\d\\d))?");
-    private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
 
     private RowEncoder() {
     }
@@ -126,20 +124,30 @@ final class RowEncoder {
 
     /**
      * {@code 2024-02-29 13:14:15.5+02} (any session time zone) to {@code 2024-02-29T11:14:15.5+00:00}, the
-     * form row_to_json writes in UTC. The fraction is kept digit for digit; offsets are whole seconds.
+     * form row_to_json writes in UTC. The fraction is kept digit for digit; offsets are whole seconds. Years
+     * past 9999 keep all their digits, BC dates their {@code BC} suffix, as PostgreSQL writes them.
      */
     private static String utc(String text) {
-        Matcher m = TIMESTAMPTZ.matcher(text);
+        boolean bc = text.endsWith(" BC");
+        Matcher m = TIMESTAMPTZ.matcher(bc ? text.substring(0, text.length() - 3) : text);
         if (!m.matches()) {
-            return text; // BC dates and other rare forms: kept as PostgreSQL wrote them
+            return text;
         }
         int sign = m.group(4).startsWith("-") ? -1 : 1;
         int offsetSeconds = sign * (Integer.parseInt(m.group(4).substring(1)) * 3600
                 + (m.group(5) == null ? 0 : Integer.parseInt(m.group(5)) * 60)
                 + (m.group(6) == null ? 0 : Integer.parseInt(m.group(6))));
-        LocalDateTime local = LocalDateTime.parse(m.group(1) + "T" + m.group(2));
+        String[] date = m.group(1).split("-");
+        String[] time = m.group(2).split(":");
+        int year = Integer.parseInt(date[0]);
+        // Astronomical numbering (1 BC is year 0) keeps the calendar arithmetic right across the era.
+        LocalDateTime local = LocalDateTime.of(bc ? 1 - year : year, Integer.parseInt(date[1]), Integer.parseInt(date[2]),
+                Integer.parseInt(time[0]), Integer.parseInt(time[1]), Integer.parseInt(time[2]));
         LocalDateTime inUtc = local.toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds)).atOffset(ZoneOffset.UTC).toLocalDateTime();
-        return inUtc.format(DATE_TIME) + (m.group(3) == null ? "" : m.group(3)) + "+00:00";
+        boolean utcBc = inUtc.getYear() <= 0;
+        return String.format("%04d-%02d-%02dT%02d:%02d:%02d", utcBc ? 1 - inUtc.getYear() : inUtc.getYear(), inUtc.getMonthValue(),
+                inUtc.getDayOfMonth(), inUtc.getHour(), inUtc.getMinute(), inUtc.getSecond())
+                + (m.group(3) == null ? "" : m.group(3)) + "+00:00" + (utcBc ? " BC" : "");
     }
 
     /** A recursive-descent reader of array_out's text form. */

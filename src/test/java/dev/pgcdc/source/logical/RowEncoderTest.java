@@ -47,6 +47,15 @@ class RowEncoderTest {
     }
 
     @Test
+    void farFutureAndBcTimestamptzKeepPostgresqlsYearForm() {
+        assertThat(value("10000-01-01 00:00:00+00", 1184)).isEqualTo("\"10000-01-01T00:00:00+00:00\"");
+        assertThat(value("294276-12-31 23:59:59.999999+00", 1184)).isEqualTo("\"294276-12-31T23:59:59.999999+00:00\"");
+        assertThat(value("0044-03-15 12:00:00+00 BC", 1184)).isEqualTo("\"0044-03-15T12:00:00+00:00 BC\"");
+        assertThat(value("0001-01-01 00:30:00+01 BC", 1184)).isEqualTo("\"0002-12-31T23:30:00+00:00 BC\"");
+        assertThat(value("10000-01-01 00:00:00", 1114)).isEqualTo("\"10000-01-01T00:00:00\"");
+    }
+
+    @Test
     void arraysByElementTypeNestedAndQuoted() {
         assertThat(value("{1,NULL,3}", 1007)).isEqualTo("[1,null,3]");
         assertThat(value("{x,\"y \\\"z\\\"\",\"NULL\"}", 1009)).isEqualTo("[\"x\",\"y \\\"z\\\"\",\"NULL\"]");

@@ -1,0 +1,171 @@
+package dev.pgcdc.source.logical;
+
+import dev.pgcdc.config.DatabaseConfig;
+import dev.pgcdc.error.CdcException;
+import dev.pgcdc.source.Backoff;
+import dev.pgcdc.source.PostgresConnections;
+import dev.pgcdc.source.PostgresErrors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ordinary (non-replication) connection logical capture keeps beside the stream: heartbeats, primary
+ * keys and the slot's confirmed position. A failure is a WARN with the reason; the connection is dropped
+ * and opened again with backoff, so a dead connection never silently stops an idle slot from advancing.
+ * Used from the pipeline thread only.
+ */
+final class MetadataSession implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(MetadataSession.class);
+    static final String HEARTBEAT_PREFIX = "pgcdc-heartbeat";
+
+    private final DatabaseConfig database;
+    private final Duration heartbeatInterval;
+    private final boolean heartbeats;
+    private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
+    private Connection connection;
+    private long nextHeartbeatNanos;
+
+    /**
+     * @param heartbeats whether the server can take non-transactional logical messages (PostgreSQL 14+)
+     */
+    MetadataSession(DatabaseConfig database, Connection connection, Duration heartbeatInterval, boolean heartbeats) {
+        this.database = database;
+        this.connection = connection;
+        this.heartbeatInterval = heartbeatInterval;
+        this.heartbeats = heartbeats;
+    }
+
+    /**
+     * Writes a heartbeat when one is due: a non-transactional logical message that reaches the stream even
+     * when the published tables are quiet, so the slot can be confirmed past other tables' WAL.
+     */
+    void heartbeatIfDue() {
+        if (!heartbeats || System.nanoTime() < nextHeartbeatNanos) {
+            return;
+        }
+        nextHeartbeatNanos = System.nanoTime() + heartbeatInterval.toNanos();
+        try {
+            Connection open = connection(false);
+            if (open == null) {
+                return; // reconnecting: the backoff has not elapsed yet
+            }
+            try (Statement statement = open.createStatement()) {
+                statement.execute("SELECT pg_logical_emit_message(false, '" + HEARTBEAT_PREFIX + "', '')");
+            }
+        } catch (SQLException | CdcException e) {
+            failed("heartbeat", e);
+        }
+    }
+
+    /** The table's primary-key columns in key order, by OID (names change); empty when it has none. */
+    List<String> primaryKey(int relationOid) {
+        for (int attempt = 1; ; attempt++) {
+            Connection open = connection(true);
+            if (open == null) {
+                throw new CdcException(CdcException.Kind.INTERNAL, "interrupted while reconnecting to PostgreSQL");
+            }
+            try (PreparedStatement query = open.prepareStatement("""
+                    SELECT a.attname
+                    FROM pg_index i
+                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+                    WHERE i.indrelid = ? AND i.indisprimary
+                    ORDER BY array_position(i.indkey::int2[], a.attnum)""")) {
+                query.setLong(1, Integer.toUnsignedLong(relationOid));
+                List<String> columns = new ArrayList<>();
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        columns.add(rows.getString(1));
+                    }
+                }
+                return columns;
+            } catch (SQLException e) {
+                if (attempt >= 3 || !PostgresErrors.isTransient(e)) {
+                    throw PostgresErrors.describe(e, database, "reading the primary key of relation " + relationOid);
+                }
+                failed("primary-key lookup", e);
+            } catch (CdcException e) {
+                if (attempt >= 3) {
+                    throw e;
+                }
+                failed("primary-key lookup", e);
+            }
+        }
+    }
+
+    /** Whether the slot's confirmed position is at or past {@code lsn}; false when it cannot be read. */
+    boolean slotConfirmedAtLeast(String slot, Lsn lsn) {
+        try {
+            Connection open = connection(false);
+            if (open == null) {
+                return false;
+            }
+            try (PreparedStatement query = open.prepareStatement(
+                    "SELECT confirmed_flush_lsn >= ?::pg_lsn FROM pg_replication_slots WHERE slot_name = ?")) {
+                query.setString(1, lsn.toString());
+                query.setString(2, slot);
+                try (ResultSet rows = query.executeQuery()) {
+                    return rows.next() && rows.getBoolean(1);
+                }
+            }
+        } catch (SQLException | CdcException e) {
+            failed("reading the slot's position", e);
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        drop();
+    }
+
+    /**
+     * The open connection, opened again after a failure once the backoff allows; null when the next attempt
+     * is not due yet and {@code wait} is false.
+     */
+    private Connection connection(boolean wait) {
+        if (connection == null) {
+            try {
+                while (!backoff.awaitNextAttempt(wait ? Duration.ofSeconds(30) : Duration.ZERO)) {
+                    if (!wait) {
+                        return null;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            connection = PostgresConnections.open(database, LogicalSource.APPLICATION_NAME);
+            backoff.succeeded();
+            log.info("Metadata connection to PostgreSQL re-established");
+        }
+        return connection;
+    }
+
+    private void failed(String what, Exception e) {
+        log.warn("The {} failed ({}); reconnecting the metadata connection in {} ms", what, e.getMessage(),
+                backoff.failed().toMillis());
+        drop();
+    }
+
+    private void drop() {
+        if (connection == null) {
+            return;
+        }
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            log.debug("Closing the metadata connection failed", e);
+        }
+        connection = null;
+    }
+}
