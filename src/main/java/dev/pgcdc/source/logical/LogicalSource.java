@@ -64,7 +64,8 @@ public final class LogicalSource implements Source {
         this.messagesSupported = messagesSupported;
         this.confirmed = confirmed;
         this.metadata = new MetadataSession(database, metadata, config.heartbeatInterval(), messagesSupported);
-        ChangeAssembler assembler = new ChangeAssembler(this.metadata::primaryKey, config.transactionTopic());
+        ChangeAssembler assembler = new ChangeAssembler(this.metadata::primaryKey, new TypeResolver(this.metadata),
+                config.transactionTopic());
         assembler.resumeAfter(confirmed);
         this.emitter = new TransactionEmitter(assembler,
                 new DebeziumEnvelope(config.topicPrefix(), databaseName, Version.VALUE, config.tombstones()),
