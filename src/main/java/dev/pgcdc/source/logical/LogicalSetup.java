@@ -87,9 +87,12 @@ public final class LogicalSetup {
         }
     }
 
-    /** What {@code pgcdc status} shows of a slot. */
+    /**
+     * What {@code pgcdc status} shows of a slot. {@code confirmedBehind}: WAL written since the confirmed
+     * position; {@code secondsSinceStatus}: when the capture last sent a status update, null when none streams.
+     */
     public record SlotStatus(String slot, boolean active, Integer activePid, String confirmedFlushLsn, long retainedWalBytes,
-                             String retainedWal) {
+                             String retainedWal, String confirmedBehind, Double secondsSinceStatus) {
     }
 
     /** The slot's state and the WAL it keeps from being removed; null when it does not exist. */
@@ -98,16 +101,20 @@ public final class LogicalSetup {
              PreparedStatement query = connection.prepareStatement("""
                      SELECT active, active_pid, confirmed_flush_lsn::text,
                             pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint,
-                            pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn))
-                     FROM pg_replication_slots WHERE slot_name = ?""")) {
+                            pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)),
+                            pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)),
+                            (SELECT extract(epoch FROM now() - r.reply_time)::float8 FROM pg_stat_replication r WHERE r.pid = s.active_pid)
+                     FROM pg_replication_slots s WHERE slot_name = ?""")) {
             query.setString(1, slot);
             try (ResultSet rows = query.executeQuery()) {
                 if (!rows.next()) {
                     return null;
                 }
                 int pid = rows.getInt(2);
-                return new SlotStatus(slot, rows.getBoolean(1), rows.wasNull() ? null : pid, rows.getString(3),
-                        rows.getLong(4), rows.getString(5));
+                boolean noPid = rows.wasNull();
+                double sinceStatus = rows.getDouble(7);
+                return new SlotStatus(slot, rows.getBoolean(1), noPid ? null : pid, rows.getString(3),
+                        rows.getLong(4), rows.getString(5), rows.getString(6), rows.wasNull() ? null : sinceStatus);
             }
         } catch (SQLException e) {
             throw PostgresErrors.describe(e, database, "reading the state of slot '" + slot + "'");
