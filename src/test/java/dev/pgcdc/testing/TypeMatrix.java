@@ -33,7 +33,7 @@ public final class TypeMatrix {
                     ts timestamp, tstz timestamptz, span interval, u uuid, j json, jb jsonb,
                     ints int[], texts text[], stamps timestamptz[], feeling mood, feelings mood[], nothing text,
                     dom posint, doms posint[], duo pair, duos pair[], wrapped wrap, ranges int4range[], boxes box[],
-                    points point[], lsns pg_lsn[], bc_tstz timestamptz, far_tstz timestamptz)""");
+                    points point[], lsns pg_lsn[], xmls xml[], bc_tstz timestamptz, far_tstz timestamptz)""");
     }
 
     public static void insertFromAForeignSession(DatabaseConfig database) {
@@ -50,7 +50,7 @@ public final class TypeMatrix {
                     'happy', ARRAY['sad', 'ok']::mood[], NULL,
                     5, ARRAY[1, 2]::posint[], ROW(1, 'q')::pair, ARRAY[ROW(1, 'x y'), ROW(NULL, ''), NULL]::pair[],
                     ROW(ROW(1, 'say "hi", \\ ok'), 1.5)::wrap, ARRAY['[1,3)', 'empty']::int4range[],
-                    ARRAY[box '((0,0),(1,1))', box '((2,2),(3,3))'], ARRAY[point '(1,2)', NULL], ARRAY['0/16B3748'::pg_lsn],
+                    ARRAY[box '((0,0),(1,1))', box '((2,2),(3,3))'], ARRAY[point '(1,2)', NULL], ARRAY['0/16B3748'::pg_lsn], ARRAY['<a x="1">t</a>'::xml],
                     '0044-03-15 12:00:00+00 BC', '10000-01-01 00:00:00+00')""");
     }
 
