@@ -36,8 +36,9 @@ final class StatusCommand implements Callable<Integer> {
             out.println("logical: no replication slot '" + logical.slot() + "'");
         } else {
             out.println("logical: slot " + status.slot() + (status.active() ? " streaming to process " + status.activePid() : " idle (no capture running)")
-                    + ", confirmed up to " + status.confirmedFlushLsn() + ", retaining " + status.retainedWal() + " of WAL"
-                    + " (" + status.retainedWalBytes() + " bytes)");
+                    + ", confirmed up to " + status.confirmedFlushLsn() + " (" + status.confirmedBehind() + " of WAL since"
+                    + (status.secondsSinceStatus() == null ? "" : String.format("; last status from capture %.1f s ago", status.secondsSinceStatus()))
+                    + "), retaining " + status.retainedWal() + " of WAL (" + status.retainedWalBytes() + " bytes)");
         }
         JournalSchema.Backlog backlog = JournalSchema.backlog(config);
         if (backlog == null) {

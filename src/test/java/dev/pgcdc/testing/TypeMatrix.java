@@ -9,7 +9,8 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * One row holding every type the capture modes must encode as row_to_json does, written from a session
+ * One row holding every type the capture modes must encode as row_to_json does (domains, composites, arrays
+ * of every element kind including box's ';' delimiter, BC and far-future timestamps among them), written from a session
  * whose time zone and interval style differ from the defaults, so nothing may depend on the writer's settings.
  */
 public final class TypeMatrix {
@@ -22,12 +23,17 @@ public final class TypeMatrix {
     public static void create(DatabaseConfig database) {
         TestServices.execute(database, """
                 CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy');
+                CREATE DOMAIN posint AS integer CHECK (VALUE > 0);
+                CREATE TYPE pair AS (a integer, b text);
+                CREATE TYPE wrap AS (p pair, n numeric);
                 CREATE TABLE public.everything (
                     id bigint PRIMARY KEY, s smallint, i integer, b bigint, n numeric, n2 numeric(30,10),
                     r real, d double precision, r_nan real, d_inf double precision, d_ninf double precision,
                     flag boolean, t text, bin bytea, day date, at_time time, at_timetz timetz,
                     ts timestamp, tstz timestamptz, span interval, u uuid, j json, jb jsonb,
-                    ints int[], texts text[], stamps timestamptz[], feeling mood, feelings mood[], nothing text)""");
+                    ints int[], texts text[], stamps timestamptz[], feeling mood, feelings mood[], nothing text,
+                    dom posint, doms posint[], duo pair, duos pair[], wrapped wrap, ranges int4range[], boxes box[],
+                    points point[], lsns pg_lsn[], xmls xml[], bc_tstz timestamptz, far_tstz timestamptz)""");
     }
 
     public static void insertFromAForeignSession(DatabaseConfig database) {
@@ -41,7 +47,11 @@ public final class TypeMatrix {
                     '12:00+03', '2024-02-29 13:14:15.123456', '2024-02-29 13:14:15.5+02', '1 year 2 mons 3 days 04:05:06.7',
                     'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '{"b": 1, "a": [1.50, null]}', '{"b": 1, "a": [1.50, null]}',
                     ARRAY[1, NULL, 3], ARRAY['x', 'y "z"', NULL, 'NULL'], ARRAY['2024-01-01 10:00:00+01'::timestamptz],
-                    'happy', ARRAY['sad', 'ok']::mood[], NULL)""");
+                    'happy', ARRAY['sad', 'ok']::mood[], NULL,
+                    5, ARRAY[1, 2]::posint[], ROW(1, 'q')::pair, ARRAY[ROW(1, 'x y'), ROW(NULL, ''), NULL]::pair[],
+                    ROW(ROW(1, 'say "hi", \\ ok'), 1.5)::wrap, ARRAY['[1,3)', 'empty']::int4range[],
+                    ARRAY[box '((0,0),(1,1))', box '((2,2),(3,3))'], ARRAY[point '(1,2)', NULL], ARRAY['0/16B3748'::pg_lsn], ARRAY['<a x="1">t</a>'::xml],
+                    '0044-03-15 12:00:00+00 BC', '10000-01-01 00:00:00+00')""");
     }
 
     /** The reference: {@code row_to_json} of the row, read in UTC with default output settings. */

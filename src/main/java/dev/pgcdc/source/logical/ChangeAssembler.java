@@ -23,7 +23,7 @@ import java.util.function.IntFunction;
 
 /**
  * Turns decoded pgoutput messages into {@link RowChange}s: remembers relations and types, the current
- * transaction, and encodes tuples as row_to_json text. Keys come from the stream: the Relation message
+ * transaction, and encodes tuples as row_to_json text, each value by its resolved type. Keys come from the stream: the Relation message
  * describes the table as it was when the change happened (its name, its replica-identity columns), the live
  * catalog only as it is now. Pure: the primary-key lookup for REPLICA IDENTITY FULL/NOTHING/INDEX tables is
  * given at construction (by OID, once per Relation message), LSNs come from the caller.
@@ -31,6 +31,7 @@ import java.util.function.IntFunction;
 final class ChangeAssembler {
 
     private final IntFunction<List<String>> primaryKeys;
+    private final TypeResolver types;
     /** Primary keys by relation OID, valid until the next Relation message for that OID. */
     private final Map<Integer, List<String>> keysByRelation = new HashMap<>();
     private final boolean transactionMetadata;
@@ -38,22 +39,23 @@ final class ChangeAssembler {
     private final Map<TableId, Long> eventsPerTable = new LinkedHashMap<>();
     private long totalOrder;
     private final Map<Integer, Relation> relations = new HashMap<>();
-    private final Map<Integer, String> typeNames = new HashMap<>();
     private Begin transaction;
     private Lsn lastCommit = Lsn.ZERO;
 
-    ChangeAssembler(IntFunction<List<String>> primaryKeys, boolean transactionMetadata) {
+    ChangeAssembler(IntFunction<List<String>> primaryKeys, TypeResolver types, boolean transactionMetadata) {
         this.primaryKeys = primaryKeys;
+        this.types = types;
         this.transactionMetadata = transactionMetadata;
     }
 
     void relation(Relation relation) {
         relations.put(relation.oid(), relation);
         keysByRelation.remove(relation.oid());
+        relation.columns().forEach(column -> types.invalidate(column.typeOid()));
     }
 
     void type(Type type) {
-        typeNames.put(type.oid(), type.name());
+        types.invalidate(type.oid());
     }
 
     void begin(Begin begin) {
@@ -90,7 +92,6 @@ final class ChangeAssembler {
     void reset() {
         relations.clear();
         keysByRelation.clear();
-        typeNames.clear();
         transaction = null;
     }
 
@@ -238,11 +239,6 @@ final class ChangeAssembler {
             json.append("null"); // SQL NULL; pgcdc never asks for binary values
             return;
         }
-        RowEncoder.Category elements = RowEncoder.arrayElementCategory(typeOid, typeNames.get(typeOid));
-        if (elements != null) {
-            RowEncoder.appendArray(json, text.value(), elements);
-        } else {
-            RowEncoder.appendValue(json, text.value(), RowEncoder.scalarCategory(typeOid));
-        }
+        RowEncoder.appendTyped(json, text.value(), types.of(typeOid));
     }
 }

@@ -170,9 +170,14 @@ public final class LogicalSetup {
         teardown(database, slot, publication, false);
     }
 
-    /** What {@code pgcdc status} shows of a slot; {@code holder} describes the streaming client, or is null. */
+    /**
+     * What {@code pgcdc status} shows of a slot. {@code holder} describes the streaming client, or is null;
+     * {@code confirmedBehind}: WAL written since the confirmed position; {@code secondsSinceStatus}: when the
+     * capture last sent a status update, null when none streams.
+     */
     public record SlotStatus(String slot, String database, boolean active, Integer activePid, String holder,
-                             String confirmedFlushLsn, long retainedWalBytes, String retainedWal) {
+                             String confirmedFlushLsn, long retainedWalBytes, String retainedWal,
+                             String confirmedBehind, Double secondsSinceStatus) {
     }
 
     /** The slot's state and the WAL it keeps from being removed; null when it does not exist. */
@@ -181,8 +186,11 @@ public final class LogicalSetup {
              PreparedStatement query = connection.prepareStatement("""
                      SELECT active, active_pid, confirmed_flush_lsn::text,
                             pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)::bigint,
-                            pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)), database
-                     FROM pg_replication_slots WHERE slot_name = ?""")) {
+                            pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)),
+                            pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)),
+                            (SELECT extract(epoch FROM now() - r.reply_time)::float8 FROM pg_stat_replication r WHERE r.pid = s.active_pid),
+                            database
+                     FROM pg_replication_slots s WHERE slot_name = ?""")) {
             query.setString(1, slot);
             try (ResultSet rows = query.executeQuery()) {
                 if (!rows.next()) {
@@ -191,9 +199,11 @@ public final class LogicalSetup {
                 int pid = rows.getInt(2);
                 Integer activePid = rows.wasNull() ? null : pid;
                 boolean active = rows.getBoolean(1);
-                return new SlotStatus(slot, rows.getString(6), active, activePid,
+                double sinceStatus = rows.getDouble(7);
+                Double secondsSinceStatus = rows.wasNull() ? null : sinceStatus;
+                return new SlotStatus(slot, rows.getString(8), active, activePid,
                         active && activePid != null ? SlotHolder.describe(connection, activePid) : null,
-                        rows.getString(3), rows.getLong(4), rows.getString(5));
+                        rows.getString(3), rows.getLong(4), rows.getString(5), rows.getString(6), secondsSinceStatus);
             }
         } catch (SQLException e) {
             throw PostgresErrors.describe(e, database, "reading the state of slot '" + slot + "'");

@@ -64,7 +64,8 @@ public final class LogicalSource implements Source {
         this.messagesSupported = messagesSupported;
         this.confirmed = confirmed;
         this.metadata = new MetadataSession(database, metadata, config.heartbeatInterval(), messagesSupported);
-        ChangeAssembler assembler = new ChangeAssembler(this.metadata::primaryKey, config.transactionTopic());
+        ChangeAssembler assembler = new ChangeAssembler(this.metadata::primaryKey, new TypeResolver(this.metadata),
+                config.transactionTopic());
         assembler.resumeAfter(confirmed);
         this.emitter = new TransactionEmitter(assembler,
                 new DebeziumEnvelope(config.topicPrefix(), databaseName, Version.VALUE, config.tombstones()),
@@ -170,14 +171,15 @@ public final class LogicalSource implements Source {
 
     @Override
     public void close() {
-        if (reader != null && reader.isReading() && confirmed.isAfter(Lsn.ZERO)) {
+        boolean streaming = reader != null && reader.isReading();
+        closeReader();
+        if (streaming && confirmed.isAfter(Lsn.ZERO)) {
             awaitSlotConfirmed();
         }
-        closeReader();
         metadata.close();
     }
 
-    /** Waits until the slot shows the last confirmed position: the reader sends it with its next status update. */
+    /** Checks that the slot shows the last confirmed position, which the reader sent as it ended the stream. */
     private void awaitSlotConfirmed() {
         long deadline = System.nanoTime() + CLOSE_CONFIRM_TIMEOUT.toNanos();
         while (!metadata.slotConfirmedAtLeast(config.slot(), confirmed)) {
@@ -187,7 +189,7 @@ public final class LogicalSource implements Source {
                 return;
             }
             try {
-                Thread.sleep(50); // the status update goes out on the reader's own schedule; nothing to be woken by
+                Thread.sleep(50); // the walsender applies it as it ends; nothing here to be woken by
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

@@ -16,14 +16,15 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The ordinary (non-replication) connection logical capture keeps beside the stream: heartbeats, primary
- * keys and the slot's confirmed position. A failure is a WARN with the reason; the connection is dropped
+ * keys and types by OID, and the slot's confirmed position. A failure is a WARN with the reason; the connection is dropped
  * and opened again with backoff, so a dead connection never silently stops an idle slot from advancing.
  * Used from the pipeline thread only.
  */
-final class MetadataSession implements AutoCloseable {
+final class MetadataSession implements TypeResolver.Catalog, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MetadataSession.class);
     static final String HEARTBEAT_PREFIX = "pgcdc-heartbeat";
@@ -69,35 +70,69 @@ final class MetadataSession implements AutoCloseable {
 
     /** The table's primary-key columns in key order, by OID (names change); empty when it has none. */
     List<String> primaryKey(int relationOid) {
+        return query("""
+                SELECT a.attname
+                FROM pg_index i
+                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+                WHERE i.indrelid = ? AND i.indisprimary
+                ORDER BY array_position(i.indkey::int2[], a.attnum)""", relationOid,
+                "reading the primary key of relation " + Integer.toUnsignedString(relationOid)).stream().map(row -> row[0]).toList();
+    }
+
+    /** {@code pg_type}'s row for a type, for {@link TypeResolver}; null when the type no longer exists. */
+    @Override
+    public TypeResolver.TypeRow type(int oid) {
+        List<String[]> rows = query("SELECT typtype, typcategory, typelem, typdelim, typbasetype, typrelid FROM pg_type WHERE oid = ?", oid,
+                "reading type " + Integer.toUnsignedString(oid));
+        if (rows.isEmpty()) {
+            return null;
+        }
+        String[] row = rows.get(0);
+        return new TypeResolver.TypeRow(row[0].charAt(0), row[1].charAt(0), (int) Long.parseLong(row[2]), row[3].charAt(0),
+                (int) Long.parseLong(row[4]), (int) Long.parseLong(row[5]));
+    }
+
+    /** A composite type's live attributes in order, as name and type OID. */
+    @Override
+    public List<Map.Entry<String, Integer>> attributes(int relationOid) {
+        return query("SELECT attname, atttypid FROM pg_attribute WHERE attrelid = ? AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                relationOid, "reading the attributes of relation " + Integer.toUnsignedString(relationOid)).stream()
+                .map(row -> Map.entry(row[0], (int) Long.parseLong(row[1]))).toList();
+    }
+
+    /** Rows of a one-OID-parameter catalog query as text, retried over a reconnection like {@link #primaryKey}. */
+    private List<String[]> query(String sql, int oid, String what) {
         for (int attempt = 1; ; attempt++) {
-            Connection open = connection(true);
-            if (open == null) {
-                throw new CdcException(CdcException.Kind.INTERNAL, "interrupted while reconnecting to PostgreSQL");
-            }
-            try (PreparedStatement query = open.prepareStatement("""
-                    SELECT a.attname
-                    FROM pg_index i
-                    JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-                    WHERE i.indrelid = ? AND i.indisprimary
-                    ORDER BY array_position(i.indkey::int2[], a.attnum)""")) {
-                query.setLong(1, Integer.toUnsignedLong(relationOid));
-                List<String> columns = new ArrayList<>();
-                try (ResultSet rows = query.executeQuery()) {
-                    while (rows.next()) {
-                        columns.add(rows.getString(1));
-                    }
+            try {
+                Connection open = connection(true);
+                if (open == null) {
+                    throw new CdcException(CdcException.Kind.INTERNAL, "interrupted while reconnecting to PostgreSQL");
                 }
-                return columns;
+                try (PreparedStatement query = open.prepareStatement(sql)) {
+                    query.setLong(1, Integer.toUnsignedLong(oid));
+                    List<String[]> rows = new ArrayList<>();
+                    try (ResultSet result = query.executeQuery()) {
+                        int columns = result.getMetaData().getColumnCount();
+                        while (result.next()) {
+                            String[] row = new String[columns];
+                            for (int i = 0; i < columns; i++) {
+                                row[i] = result.getString(i + 1);
+                            }
+                            rows.add(row);
+                        }
+                    }
+                    return rows;
+                }
             } catch (SQLException e) {
                 if (attempt >= 3 || !PostgresErrors.isTransient(e)) {
-                    throw PostgresErrors.describe(e, database, "reading the primary key of relation " + relationOid);
+                    throw PostgresErrors.describe(e, database, what);
                 }
-                failed("primary-key lookup", e);
+                failed(what, e);
             } catch (CdcException e) {
                 if (attempt >= 3) {
                     throw e;
                 }
-                failed("primary-key lookup", e);
+                failed(what, e);
             }
         }
     }

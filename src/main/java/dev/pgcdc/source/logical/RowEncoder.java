@@ -25,22 +25,6 @@ final class RowEncoder {
             Map.entry(114, Category.JSON), Map.entry(3802, Category.JSON),
             Map.entry(1082, Category.DATE), Map.entry(1114, Category.TIMESTAMP), Map.entry(1184, Category.TIMESTAMPTZ));
 
-    /** Built-in array types and their elements' category; other arrays are arrays of strings. */
-    private static final Map<Integer, Category> ARRAYS = Map.ofEntries(
-            Map.entry(1000, Category.BOOLEAN),
-            Map.entry(1016, Category.NUMERIC), Map.entry(1005, Category.NUMERIC), Map.entry(1007, Category.NUMERIC),
-            Map.entry(1021, Category.NUMERIC), Map.entry(1022, Category.NUMERIC), Map.entry(1231, Category.NUMERIC),
-            Map.entry(199, Category.JSON), Map.entry(3807, Category.JSON),
-            Map.entry(1182, Category.DATE), Map.entry(1115, Category.TIMESTAMP), Map.entry(1185, Category.TIMESTAMPTZ),
-            Map.entry(1009, Category.STRING), Map.entry(1015, Category.STRING), Map.entry(1014, Category.STRING),
-            Map.entry(1001, Category.STRING), Map.entry(1002, Category.STRING), Map.entry(1003, Category.STRING),
-            Map.entry(1028, Category.STRING), Map.entry(2951, Category.STRING), Map.entry(1183, Category.STRING),
-            Map.entry(1270, Category.STRING), Map.entry(1187, Category.STRING), Map.entry(1041, Category.STRING),
-            Map.entry(651, Category.STRING), Map.entry(1040, Category.STRING), Map.entry(1561, Category.STRING),
-            Map.entry(1563, Category.STRING), Map.entry(2211, Category.STRING), Map.entry(3643, Category.STRING),
-            Map.entry(3645, Category.STRING), Map.entry(1790, Category.STRING), Map.entry(2949, Category.STRING),
-            Map.entry(1263, Category.STRING), Map.entry(791, Category.STRING), Map.entry(1034, Category.STRING));
-
     private static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?");
     private static final Pattern TIMESTAMPTZ = Pattern.compile(
             "(\\d{4,}-\\d\\d-\\d\\d) (\\d\\d:\\d\\d:\\d\\d)(\\.\\d+)?([+-]\\d\\d)(?::(\\d\\d))?(?::(\\d\\d))?");
@@ -53,16 +37,21 @@ final class RowEncoder {
         return SCALARS.getOrDefault(typeOid, Category.STRING);
     }
 
-    /**
-     * The element category when {@code typeOid} is an array type; null otherwise. {@code typeName} comes from
-     * a Type message for non-built-in types: PostgreSQL names array types {@code _element}.
-     */
-    static Category arrayElementCategory(int typeOid, String typeName) {
-        Category builtIn = ARRAYS.get(typeOid);
-        if (builtIn != null) {
-            return builtIn;
+    /** The category of the common built-in scalars that need no catalog lookup; null for any other type. */
+    static Category builtInScalar(int typeOid) {
+        return SCALARS.get(typeOid);
+    }
+
+    /** Appends a value given its text output and its resolved type: arrays and composites are parsed. */
+    static void appendTyped(StringBuilder json, String text, ValueType type) {
+        if (type instanceof ValueType.Scalar scalar) {
+            appendValue(json, text, scalar.category());
+        } else if (type instanceof ValueType.ArrayOf array) {
+            int start = text.startsWith("[") ? text.indexOf('=') + 1 : 0; // optional [1:2]= bounds
+            new Literal(text, start, json).array(array);
+        } else {
+            new Literal(text, 0, json).composite((ValueType.Composite) type);
         }
-        return typeName != null && typeName.startsWith("_") ? Category.STRING : null;
     }
 
     /** Appends one value given its text output. */
@@ -82,15 +71,6 @@ final class RowEncoder {
             case TIMESTAMPTZ -> appendString(json, isFinite(text) ? utc(text) : text);
             case STRING -> appendString(json, text);
         }
-    }
-
-    /** Appends a PostgreSQL array literal ({@code {1,NULL,"a b"}}, nested, optional {@code [1:2]=} bounds) as a JSON array. */
-    static void appendArray(StringBuilder json, String literal, Category elements) {
-        int start = 0;
-        if (literal.startsWith("[")) {
-            start = literal.indexOf('=') + 1;
-        }
-        new ArrayLiteral(literal, start, elements, json).parse();
     }
 
     /** Escapes as PostgreSQL's {@code escape_json}: short escapes for \b \f \n \r \t " \, {@code \\u00XX} for other controls. */
@@ -150,45 +130,42 @@ final class RowEncoder {
                 + (m.group(3) == null ? "" : m.group(3)) + "+00:00" + (utcBc ? " BC" : "");
     }
 
-    /** A recursive-descent reader of array_out's text form. */
-    private static final class ArrayLiteral {
+    /**
+     * A recursive-descent reader of array_out's and record_out's text forms: {@code {1,NULL,"a b"}} (nested,
+     * with the element type's delimiter) and {@code (1,"x y",)} (an empty field is NULL).
+     */
+    private static final class Literal {
         private final String text;
-        private final Category elements;
         private final StringBuilder json;
         private int pos;
 
-        ArrayLiteral(String text, int start, Category elements, StringBuilder json) {
+        Literal(String text, int start, StringBuilder json) {
             this.text = text;
             this.pos = start;
-            this.elements = elements;
             this.json = json;
         }
 
-        void parse() {
-            array();
-        }
-
-        private void array() {
+        void array(ValueType.ArrayOf type) {
             expect('{');
             json.append('[');
             boolean first = true;
             while (text.charAt(pos) != '}') {
                 if (!first) {
-                    expect(',');
+                    expect(type.delimiter());
                     json.append(',');
                 }
                 first = false;
                 char c = text.charAt(pos);
                 if (c == '{') {
-                    array();
+                    array(type);
                 } else if (c == '"') {
-                    appendValue(json, quoted(), elements);
+                    element(quoted(), type.element());
                 } else {
-                    String bare = unquoted();
+                    String bare = unquoted(type.delimiter(), '}');
                     if (bare.equalsIgnoreCase("NULL")) {
                         json.append("null");
                     } else {
-                        appendValue(json, bare, elements);
+                        element(bare, type.element());
                     }
                 }
             }
@@ -196,20 +173,56 @@ final class RowEncoder {
             json.append(']');
         }
 
+        void composite(ValueType.Composite type) {
+            expect('(');
+            json.append('{');
+            for (int i = 0; i < type.fields().size(); i++) {
+                if (i > 0) {
+                    expect(',');
+                    json.append(',');
+                }
+                ValueType.Field field = type.fields().get(i);
+                appendString(json, field.name());
+                json.append(':');
+                char c = text.charAt(pos);
+                if (c == ',' || c == ')') {
+                    json.append("null");
+                } else {
+                    element(c == '"' ? quoted() : unquoted(',', ')'), field.type());
+                }
+            }
+            expect(')');
+            json.append('}');
+        }
+
+        private void element(String value, ValueType type) {
+            appendTyped(json, value, type);
+        }
+
+        /** A double-quoted item: backslash escapes, and (in records) a doubled quote for a quote. */
         private String quoted() {
             expect('"');
             StringBuilder value = new StringBuilder();
-            while (text.charAt(pos) != '"') {
+            while (true) {
                 char c = text.charAt(pos++);
-                value.append(c == '\\' ? text.charAt(pos++) : c);
+                if (c == '\\') {
+                    value.append(text.charAt(pos++));
+                } else if (c == '"') {
+                    if (pos < text.length() && text.charAt(pos) == '"') {
+                        value.append('"');
+                        pos++;
+                    } else {
+                        return value.toString();
+                    }
+                } else {
+                    value.append(c);
+                }
             }
-            pos++;
-            return value.toString();
         }
 
-        private String unquoted() {
+        private String unquoted(char delimiter, char end) {
             int start = pos;
-            while (text.charAt(pos) != ',' && text.charAt(pos) != '}') {
+            while (text.charAt(pos) != delimiter && text.charAt(pos) != end) {
                 pos++;
             }
             return text.substring(start, pos).trim();
@@ -217,7 +230,7 @@ final class RowEncoder {
 
         private void expect(char c) {
             if (text.charAt(pos) != c) {
-                throw new IllegalArgumentException("malformed array literal at " + pos + ": " + text);
+                throw new IllegalArgumentException("malformed array or record literal at " + pos + ": " + text);
             }
             pos++;
         }

@@ -7,6 +7,7 @@ import dev.pgcdc.event.TableId;
 import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaSink;
+import dev.pgcdc.testing.CliRun;
 import dev.pgcdc.testing.TestServices;
 import dev.pgcdc.testing.Topics;
 import org.junit.jupiter.api.Test;
@@ -52,6 +53,8 @@ class LogicalSlotAdvanceIT {
             await("slot confirmed past " + otherTablesWal + " within two heartbeat intervals", () -> slotConfirmedPast(database, prefix, otherTablesWal),
                     HEARTBEAT.multipliedBy(2).plusMillis(ReplicationReader.STATUS_INTERVAL_MILLIS));
             assertThat(capture.isRunning()).isTrue();
+            CliRun status = CliRun.of("status", "--db", database.url(), "--user", database.user(), "--slot", prefix);
+            assertThat(status.out()).as(status.err()).contains("of WAL since; last status from capture ", " s ago), retaining ");
         } finally {
             LogicalSetup.teardown(database, prefix, "pgcdc");
         }

@@ -2,19 +2,43 @@ package dev.pgcdc.source.logical;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Text outputs as PostgreSQL writes them, and what row_to_json makes of the same values. */
 class RowEncoderTest {
 
-    private static String value(String text, int typeOid) {
-        StringBuilder json = new StringBuilder();
-        RowEncoder.Category elements = RowEncoder.arrayElementCategory(typeOid, null);
-        if (elements != null) {
-            RowEncoder.appendArray(json, text, elements);
-        } else {
-            RowEncoder.appendValue(json, text, RowEncoder.scalarCategory(typeOid));
+    /** pg_type as far as these tests go: the arrays of int4, text, bool, timestamptz and box, and their elements. */
+    static final TypeResolver.Catalog BUILT_IN_ARRAYS = new TypeResolver.Catalog() {
+        private final Map<Integer, TypeResolver.TypeRow> rows = Map.of(
+                1007, new TypeResolver.TypeRow('b', 'A', 23, ',', 0, 0),
+                1009, new TypeResolver.TypeRow('b', 'A', 25, ',', 0, 0),
+                1000, new TypeResolver.TypeRow('b', 'A', 16, ',', 0, 0),
+                1185, new TypeResolver.TypeRow('b', 'A', 1184, ',', 0, 0),
+                1020, new TypeResolver.TypeRow('b', 'A', 603, ',', 0, 0),
+                603, new TypeResolver.TypeRow('b', 'G', 0, ';', 0, 0),
+                25, new TypeResolver.TypeRow('b', 'S', 0, ',', 0, 0));
+
+        @Override
+        public TypeResolver.TypeRow type(int oid) {
+            return rows.getOrDefault(oid, new TypeResolver.TypeRow('b', 'N', 0, ',', 0, 0));
         }
+
+        @Override
+        public List<Map.Entry<String, Integer>> attributes(int relationOid) {
+            return List.of();
+        }
+    };
+
+    private static String value(String text, int typeOid) {
+        return value(text, new TypeResolver(BUILT_IN_ARRAYS).of(typeOid));
+    }
+
+    private static String value(String text, ValueType type) {
+        StringBuilder json = new StringBuilder();
+        RowEncoder.appendTyped(json, text, type);
         return json.toString();
     }
 
@@ -64,7 +88,21 @@ class RowEncoderTest {
         assertThat(value("{t,f}", 1000)).isEqualTo("[true,false]");
         assertThat(value("{\"2024-01-01 10:00:00+01\"}", 1185)).isEqualTo("[\"2024-01-01T09:00:00+00:00\"]");
         assertThat(value("{}", 1007)).isEqualTo("[]");
-        assertThat(RowEncoder.arrayElementCategory(99_999, "_mood")).isEqualTo(RowEncoder.Category.STRING);
-        assertThat(RowEncoder.arrayElementCategory(99_999, "mood")).isNull();
+        assertThat(value("{(1,1),(0,0);(3,3),(2,2)}", 1020)).as("box[] uses ';' between elements")
+                .isEqualTo("[\"(1,1),(0,0)\",\"(3,3),(2,2)\"]");
+    }
+
+    @Test
+    void compositesBecomeObjectsWithNullsEmptyStringsAndNesting() {
+        ValueType pair = new ValueType.Composite(List.of(new ValueType.Field("a", new ValueType.Scalar(RowEncoder.Category.NUMERIC)),
+                new ValueType.Field("b", ValueType.STRING)));
+        assertThat(value("(1,q)", pair)).isEqualTo("{\"a\":1,\"b\":\"q\"}");
+        assertThat(value("(,\"\")", pair)).isEqualTo("{\"a\":null,\"b\":\"\"}");
+        assertThat(value("(2,\"say \"\"hi\"\", \\\\ ok\")", pair)).isEqualTo("{\"a\":2,\"b\":\"say \\\"hi\\\", \\\\ ok\"}");
+        ValueType wrap = new ValueType.Composite(List.of(new ValueType.Field("p", pair),
+                new ValueType.Field("n", new ValueType.Scalar(RowEncoder.Category.NUMERIC))));
+        assertThat(value("(\"(1,\"\"x y\"\")\",1.5)", wrap)).isEqualTo("{\"p\":{\"a\":1,\"b\":\"x y\"},\"n\":1.5}");
+        assertThat(value("{\"(1,\\\"x y\\\")\",\"(,)\"}", new ValueType.ArrayOf(pair, ',')))
+                .isEqualTo("[{\"a\":1,\"b\":\"x y\"},{\"a\":null,\"b\":null}]");
     }
 }

@@ -31,7 +31,7 @@ class TransactionEmitterTest {
     private static final Insert BAD = new Insert(16_385, List.of(new Text("2"), new Text("{1,2")));
 
     private static TransactionEmitter emitter(BadRecordPolicy policy) {
-        return new TransactionEmitter(new ChangeAssembler(oid -> List.of(), false),
+        return new TransactionEmitter(new ChangeAssembler(oid -> List.of(), new TypeResolver(RowEncoderTest.BUILT_IN_ARRAYS), false),
                 new DebeziumEnvelope("p", "db", "test", false), false, policy);
     }
 
