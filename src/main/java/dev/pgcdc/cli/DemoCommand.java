@@ -121,8 +121,10 @@ final class DemoCommand implements Callable<Integer> {
         KafkaClusterCheck.ensureTopics(kafka, List.of(topic), KAFKA_TIMEOUT);
         resources.capture = Capture.start(source, new KafkaSink(kafka, List.of(topic)));
 
-        String psql = resources.postgres.psqlCommand(DATABASE);
-        out.printf("  PostgreSQL  %s%n", psql);
+        // psql cannot read a JDBC URL: print the libpq form for psql, and the JDBC form for pgcdc's --db.
+        String psqlUrl = "postgresql://" + EmbeddedPostgresServer.USER + "@localhost:" + resources.postgres.port() + "/" + DATABASE;
+        String psql = "psql \"" + psqlUrl + "\"";
+        out.printf("  PostgreSQL  %s (for pgcdc --db: %s)%n", psqlUrl, database.url());
         out.printf("  Capture     mode %s -> Kafka bootstrap %s, topic %s%n", mode, kafka.bootstrapServers(), topic);
         out.printf("  Ready in %.1f s. Try it from another terminal:%n", seconds(System.nanoTime() - startedAt));
         out.printf("    %s -c \"INSERT INTO sales (customer_name, amount) VALUES ('Product A', 10);\"%n", psql);
