@@ -43,6 +43,11 @@ public final class BenchRun {
         RunInfo info = RunInfo.before(options, argv);
         List<Measurement> measurements = new ArrayList<>();
         try (Services services = Services.start(options, logs)) {
+            Thread cleanup = new Thread(() -> {
+                ChildProcess.closeAll();
+                services.close();
+            });
+            Runtime.getRuntime().addShutdownHook(cleanup);
             Phases phases = new Phases(services.db(), services.kafka(), System.getProperty("java.class.path"), logs);
             List<Workload> workloads = Workload.all(options.quick());
             java.util.function.Consumer<Measurement> report = m -> {

@@ -44,11 +44,14 @@ final class CaptureRun {
     }
 
     void run(List<Workload> workloads, Topics topics) {
-        db.recreate(system.id(), workloads);
-        system.prepare(db, workloads, runDir);
-        topics.create(workloads.stream().map(system::topic).toList());
+        List<Workload> tables = new java.util.ArrayList<>(workloads);
+        tables.add(Workload.warmUp());
+        db.recreate(system.id(), tables);
+        system.prepare(db, tables, runDir);
+        topics.create(tables.stream().map(system::topic).toList());
         ChildProcess capture = startCapture(1);
         try {
+            warmUp(capture);
             for (Workload w : workloads) {
                 if (!w.backlog()) {
                     live(w, capture);
@@ -65,17 +68,31 @@ final class CaptureRun {
         db.drop(system.id());
     }
 
+    /**
+     * The reader starts once the writers are done: latencies come from the broker's append times, not from when
+     * they are read, and a reader running alongside would take CPU from the capture on a small machine.
+     */
     private void live(Workload w, ChildProcess capture) {
         String slot = decodeSlot(w);
-        try (ChildProcess reader = phases.reader(system.topic(w), w.changes(), w.paced())) {
-            ProcStats before = ProcStats.of(capture.pid());
-            KeyValues written = phases.write(system.id(), w);
+        ProcStats before = ProcStats.of(capture.pid());
+        KeyValues written = phases.write(system.id(), w);
+        long changes = written.longValue("changes");
+        try (ChildProcess reader = phases.reader(system.topic(w), changes, w.paced())) {
             KeyValues read = reader.awaitResult(Duration.ofMinutes(20));
             ProcStats after = ProcStats.of(capture.pid());
-            report.accept(measurement(w, written.longValue("start_ms"), read, after.cpuMillis() - before.cpuMillis(), after,
-                    w.paced() ? achievedRate(written) : ""));
+            report.accept(measurement(w, changes, written.longValue("start_ms"), read,
+                    after.cpuMillis() - before.cpuMillis(), after, w.paced() ? achievedRate(written) : ""));
         }
-        decode(w, slot);
+        decode(w, slot, changes);
+    }
+
+    private void warmUp(ChildProcess capture) {
+        Workload w = Workload.warmUp();
+        long changes = phases.write(system.id(), w).longValue("changes");
+        try (ChildProcess reader = phases.reader(system.topic(w), changes, false)) {
+            reader.awaitResult(Duration.ofMinutes(5));
+        }
+        capture.assertAlive();
     }
 
     private void backlog(Workload w) {
@@ -86,19 +103,20 @@ final class CaptureRun {
             try (ChildProcess capture = startCapture(2)) {
                 KeyValues read = reader.awaitResult(Duration.ofMinutes(20));
                 ProcStats stats = ProcStats.of(capture.pid());
-                report.accept(measurement(w, startMs, read, stats.cpuMillis(), stats,
+                report.accept(measurement(w, w.changes(), startMs, read, stats.cpuMillis(), stats,
                         "from process start, JVM start included"));
             }
         }
-        decode(w, slot);
+        decode(w, slot, w.changes());
     }
 
-    private Measurement measurement(Workload w, long startMs, KeyValues read, long cpuMillis, ProcStats stats, String note) {
+    private Measurement measurement(Workload w, long changes, long startMs, KeyValues read, long cpuMillis, ProcStats stats,
+                                    String note) {
         long events = read.longValue("events");
         if (events > 0) {
             recordBytes.put(w.id(), (int) (read.longValue("bytes") / events));
         }
-        String complete = events < w.changes() ? "INCOMPLETE: " + events + " of " + w.changes() + " changes arrived; " : "";
+        String complete = events < changes ? "INCOMPLETE: " + events + " of " + changes + " changes arrived; " : "";
         return new Measurement(w.name(), system.label(), false, events,
                 Ceilings.perSecond(events, read.longValue("last_append_ms") - startMs), Phases.latency(read),
                 events == 0 ? null : cpuMillis * 1000.0 / events, stats.peakRssKb() / 1024, complete + note);
@@ -106,8 +124,11 @@ final class CaptureRun {
 
     private static String achievedRate(KeyValues written) {
         long elapsed = written.longValue("end_ms") - written.longValue("start_ms");
-        return String.format(java.util.Locale.ROOT, "writers achieved %,.0f/s; latency from due time",
-                Ceilings.perSecond(written.longValue("changes"), elapsed));
+        long changes = written.longValue("changes");
+        long planned = written.longValue("planned");
+        String stopped = changes < planned ? "; stopped at twice the planned time after " + changes + " of " + planned : "";
+        return String.format(java.util.Locale.ROOT, "writers achieved %,.0f/s%s; latency from due time",
+                Ceilings.perSecond(changes, elapsed), stopped);
     }
 
     private ChildProcess startCapture(int generation) {
@@ -130,12 +151,12 @@ final class CaptureRun {
         return slot;
     }
 
-    private void decode(Workload w, String slot) {
+    private void decode(Workload w, String slot, long changes) {
         if (slot == null) {
             return;
         }
         String end = db.query(system.id(), "SELECT pg_current_wal_lsn()");
-        report.accept(phases.decode(w, system.id(), slot, system.id(), end, w.changes()));
+        report.accept(phases.decode(w, system.id(), slot, system.id(), end, changes));
         db.execute(system.id(), "SELECT pg_drop_replication_slot('" + slot + "')");
     }
 

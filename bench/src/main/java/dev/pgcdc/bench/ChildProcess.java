@@ -14,6 +14,9 @@ import java.util.concurrent.TimeUnit;
 /** A process the runner started, its stdout and stderr in files under the run's folder. */
 final class ChildProcess implements AutoCloseable {
 
+    /** Every process still running, so that an interrupted run (Ctrl-C) leaves none behind. */
+    private static final java.util.Set<ChildProcess> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final String name;
     private final Process process;
     private final Path out;
@@ -30,7 +33,9 @@ final class ChildProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                     .redirectOutput(out.toFile()).redirectError(logDir.resolve(name + ".err").toFile());
             builder.environment().putAll(env);
-            return new ChildProcess(name, builder.start(), out);
+            ChildProcess child = new ChildProcess(name, builder.start(), out);
+            LIVE.add(child);
+            return child;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }
@@ -38,6 +43,13 @@ final class ChildProcess implements AutoCloseable {
 
     long pid() {
         return process.pid();
+    }
+
+    void assertAlive() {
+        if (!process.isAlive()) {
+            throw new IllegalStateException(name + " exited with " + process.exitValue() + ": see "
+                    + out.getParent().resolve(name + ".err"));
+        }
     }
 
     /** Waits until stdout has a line starting with {@code prefix}; fails fast when the process exits first. */
@@ -78,8 +90,13 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** SIGTERM, as a user's Ctrl-C or service manager would stop it; SIGKILL if it does not stop in time. */
+    static void closeAll() {
+        LIVE.forEach(ChildProcess::close);
+    }
+
     @Override
     public void close() {
+        LIVE.remove(this);
         if (!process.isAlive()) {
             return;
         }

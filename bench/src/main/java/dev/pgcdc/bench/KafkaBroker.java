@@ -66,6 +66,7 @@ final class KafkaBroker implements AutoCloseable {
 
     private void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        awaitListening(deadline, timeout);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000", AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000"))) {
             while (true) {
@@ -78,6 +79,23 @@ final class KafkaBroker implements AutoCloseable {
                                 + timeout.toSeconds() + " s: see kafka-broker.err", e);
                     }
                 }
+            }
+        }
+    }
+
+    /** The admin client logs every refused connection, so first wait quietly for the port to accept one. */
+    private void awaitListening(long deadline, Duration timeout) {
+        String[] hostPort = bootstrap.split(":");
+        while (true) {
+            try (java.net.Socket socket = new java.net.Socket(hostPort[0], Integer.parseInt(hostPort[1]))) {
+                return;
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the bench's Kafka broker did not listen within "
+                            + timeout.toSeconds() + " s: see kafka-broker.err", e);
+                }
+                process.assertAlive();
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
             }
         }
     }

@@ -21,6 +21,7 @@ final class PrivatePostgres implements AutoCloseable {
     private final Path bin;
     private final Path dir;
     private final int port;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private PrivatePostgres(Path bin, Path dir, int port) {
         this.bin = bin;
@@ -78,6 +79,9 @@ final class PrivatePostgres implements AutoCloseable {
 
     @Override
     public void close() {
+        if (closed.getAndSet(true)) {
+            return;
+        }
         try {
             asPostgres(dir, bin.resolve("pg_ctl").toString(), "-D", dir.resolve("data").toString(), "-m", "immediate", "stop");
         } catch (Exception e) {

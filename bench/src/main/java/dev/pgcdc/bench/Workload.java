@@ -22,6 +22,11 @@ record Workload(String id, String label, String kind, int writers, long changes,
         return kind.equals("rate");
     }
 
+    /** Not reported: gives each capture process's JIT the hot path before the first measured workload. */
+    static Workload warmUp() {
+        return new Workload("w", "warm-up", "tx", 1, 5_000, 100, 0, false);
+    }
+
     /** (a)–(e) of the benchmark; {@code quick} keeps every kind but with fewer changes. */
     static List<Workload> all(boolean quick) {
         int scale = quick ? 10 : 1;

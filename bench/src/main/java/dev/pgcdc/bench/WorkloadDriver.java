@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -21,7 +22,8 @@ import java.util.concurrent.locks.LockSupport;
  * Kinds: {@code single} (autocommit single-row inserts, full speed), {@code tx} (transactions of
  * {@code --tx-size} inserts), {@code mixed} (inserts, updates and deletes of the writer's own rows, 10 per
  * transaction), {@code rate} (single-row inserts on an absolute schedule of {@code --rate} per second: each row
- * carries the time it was due in {@code due_ms}, so a writer falling behind shows as latency, not as a lower load).
+ * carries the time it was due in {@code due_ms}, so a writer falling behind shows as latency, not as a lower load;
+ * writers that fall so far behind that twice the planned time has passed stop, and the result says how many they wrote).
  */
 public final class WorkloadDriver {
 
@@ -50,6 +52,7 @@ public final class WorkloadDriver {
         ExecutorService pool = Executors.newFixedThreadPool(writers);
         long startMs = System.currentTimeMillis() + 100;
         long startNanos = System.nanoTime() + 100_000_000L;
+        AtomicLong written = new AtomicLong();
         List<Future<?>> done = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
             int writer = w;
@@ -57,13 +60,14 @@ public final class WorkloadDriver {
             long share = changes / writers + (w < changes % writers ? 1 : 0);
             done.add(pool.submit(() -> {
                 LockSupport.parkNanos(startNanos - System.nanoTime());
-                switch (kind) {
+                long rows = switch (kind) {
                     case "single" -> single(c, table, share);
                     case "tx" -> transactions(c, table, share, txSize);
                     case "mixed" -> mixed(c, table, share, writer);
                     case "rate" -> paced(c, table, changes, writers, writer, rate, startMs, startNanos);
                     default -> throw new IllegalArgumentException("unknown --kind " + kind);
-                }
+                };
+                written.addAndGet(rows);
                 return null;
             }));
         }
@@ -76,10 +80,10 @@ public final class WorkloadDriver {
         for (Connection c : connections) {
             c.close();
         }
-        System.out.println("RESULT changes=" + changes + " start_ms=" + startMs + " end_ms=" + endMs);
+        System.out.println("RESULT changes=" + written.get() + " planned=" + changes + " start_ms=" + startMs + " end_ms=" + endMs);
     }
 
-    private static void single(Connection c, String table, long rows) throws SQLException {
+    private static long single(Connection c, String table, long rows) throws SQLException {
         try (PreparedStatement insert = c.prepareStatement(INSERT.formatted(table))) {
             SplittableRandom random = new SplittableRandom();
             for (long i = 0; i < rows; i++) {
@@ -87,9 +91,10 @@ public final class WorkloadDriver {
                 insert.executeUpdate();
             }
         }
+        return rows;
     }
 
-    private static void transactions(Connection c, String table, long rows, int txSize) throws SQLException {
+    private static long transactions(Connection c, String table, long rows, int txSize) throws SQLException {
         c.setAutoCommit(false);
         try (PreparedStatement insert = c.prepareStatement(INSERT.formatted(table))) {
             SplittableRandom random = new SplittableRandom();
@@ -102,10 +107,11 @@ public final class WorkloadDriver {
                 }
             }
         }
+        return rows;
     }
 
     /** 50% inserts, 30% updates, 20% deletes, each touching exactly one of this writer's own rows. */
-    private static void mixed(Connection c, String table, long ops, int writer) throws SQLException {
+    private static long mixed(Connection c, String table, long ops, int writer) throws SQLException {
         c.setAutoCommit(false);
         SplittableRandom random = new SplittableRandom(writer);
         List<Long> live = new ArrayList<>();
@@ -134,19 +140,24 @@ public final class WorkloadDriver {
                 }
             }
         }
+        return ops;
     }
 
-    private static void paced(Connection c, String table, long total, int writers, int writer, double rate,
+    /** Returns how many rows this writer wrote. */
+    private static long paced(Connection c, String table, long total, int writers, int writer, double rate,
                               long startMs, long startNanos) throws SQLException {
+        long giveUpNanos = startNanos + (long) (2 * total * 1e9 / rate);
+        long rows = 0;
         try (PreparedStatement insert = c.prepareStatement(INSERT.formatted(table))) {
             SplittableRandom random = new SplittableRandom();
-            for (long i = writer; i < total; i += writers) {
+            for (long i = writer; i < total && System.nanoTime() < giveUpNanos; i += writers, rows++) {
                 long dueOffsetNanos = (long) (i * 1e9 / rate);
                 LockSupport.parkNanos(startNanos + dueOffsetNanos - System.nanoTime());
                 bind(insert, random, startMs + dueOffsetNanos / 1_000_000);
                 insert.executeUpdate();
             }
         }
+        return rows;
     }
 
     private static void bind(PreparedStatement insert, SplittableRandom random, long dueMs) throws SQLException {
