@@ -1,0 +1,167 @@
+package dev.pgcdc.bench;
+
+import dev.pgcdc.bench.report.Ceilings;
+import dev.pgcdc.bench.report.KeyValues;
+import dev.pgcdc.bench.report.Measurement;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One capture system through every workload: one capture process for (a)–(d), measured per workload from
+ * /proc deltas; for (e) the capture is stopped, the backlog written, and a new capture process drains it.
+ * With {@code decodeCeiling}, a second slot on the same changes gives pg_recvlogical's raw decode rate.
+ */
+final class CaptureRun {
+
+    private final CaptureSystem system;
+    private final Database db;
+    private final String kafka;
+    private final Phases phases;
+    private final Path runDir;
+    private final boolean decodeCeiling;
+    private final Consumer<Measurement> report;
+    private final Map<String, Integer> recordBytes = new HashMap<>();
+
+    CaptureRun(CaptureSystem system, Database db, String kafka, Phases phases, Path runDir, boolean decodeCeiling,
+               Consumer<Measurement> report) {
+        this.system = system;
+        this.db = db;
+        this.kafka = kafka;
+        this.phases = phases;
+        this.runDir = runDir;
+        this.decodeCeiling = decodeCeiling;
+        this.report = report;
+    }
+
+    /** Average bytes (key + value) of the records this system wrote per workload id. */
+    Map<String, Integer> recordBytes() {
+        return recordBytes;
+    }
+
+    void run(List<Workload> workloads, Topics topics) {
+        List<Workload> tables = new java.util.ArrayList<>(workloads);
+        tables.add(Workload.warmUp());
+        db.recreate(system.id(), tables);
+        system.prepare(db, tables, runDir);
+        topics.create(tables.stream().map(system::topic).toList());
+        ChildProcess capture = startCapture(1);
+        try {
+            warmUp(capture);
+            for (Workload w : workloads) {
+                if (!w.backlog()) {
+                    live(w, capture);
+                }
+            }
+        } finally {
+            capture.close();
+        }
+        for (Workload w : workloads) {
+            if (w.backlog()) {
+                backlog(w);
+            }
+        }
+        db.drop(system.id());
+    }
+
+    /**
+     * The reader starts once the writers are done: latencies come from the broker's append times, not from when
+     * they are read, and a reader running alongside would take CPU from the capture on a small machine.
+     */
+    private void live(Workload w, ChildProcess capture) {
+        String slot = decodeSlot(w);
+        ProcStats before = ProcStats.of(capture.pid());
+        KeyValues written = phases.write(system.id(), w);
+        long changes = written.longValue("changes");
+        try (ChildProcess reader = phases.reader(system.topic(w), changes, w.paced())) {
+            KeyValues read = reader.awaitResult(Duration.ofMinutes(20));
+            ProcStats after = ProcStats.of(capture.pid());
+            report.accept(measurement(w, changes, written.longValue("start_ms"), read,
+                    after.cpuMillis() - before.cpuMillis(), after, w.paced() ? achievedRate(written) : ""));
+        }
+        decode(w, slot, changes);
+    }
+
+    private void warmUp(ChildProcess capture) {
+        Workload w = Workload.warmUp();
+        long changes = phases.write(system.id(), w).longValue("changes");
+        try (ChildProcess reader = phases.reader(system.topic(w), changes, false)) {
+            reader.awaitResult(Duration.ofMinutes(5));
+        }
+        capture.assertAlive();
+    }
+
+    private void backlog(Workload w) {
+        String slot = decodeSlot(w);
+        phases.write(system.id(), w);
+        try (ChildProcess reader = phases.reader(system.topic(w), w.changes(), false)) {
+            long startMs = System.currentTimeMillis();
+            try (ChildProcess capture = startCapture(2)) {
+                KeyValues read = reader.awaitResult(Duration.ofMinutes(20));
+                ProcStats stats = ProcStats.of(capture.pid());
+                report.accept(measurement(w, w.changes(), startMs, read, stats.cpuMillis(), stats,
+                        "from process start, JVM start included"));
+            }
+        }
+        decode(w, slot, w.changes());
+    }
+
+    private Measurement measurement(Workload w, long changes, long startMs, KeyValues read, long cpuMillis, ProcStats stats,
+                                    String note) {
+        long events = read.longValue("events");
+        if (events > 0) {
+            recordBytes.put(w.id(), (int) (read.longValue("bytes") / events));
+        }
+        String complete = events < changes ? "INCOMPLETE: " + events + " of " + changes + " changes arrived; " : "";
+        return new Measurement(w.name(), system.label(), false, events,
+                Ceilings.perSecond(events, read.longValue("last_append_ms") - startMs), Phases.latency(read),
+                events == 0 ? null : cpuMillis * 1000.0 / events, stats.peakRssKb() / 1024, complete + note);
+    }
+
+    private static String achievedRate(KeyValues written) {
+        long elapsed = written.longValue("end_ms") - written.longValue("start_ms");
+        long changes = written.longValue("changes");
+        long planned = written.longValue("planned");
+        String stopped = changes < planned ? "; stopped at twice the planned time after " + changes + " of " + planned : "";
+        return String.format(java.util.Locale.ROOT, "writers achieved %,.0f/s%s; latency from due time",
+                Ceilings.perSecond(changes, elapsed), stopped);
+    }
+
+    private ChildProcess startCapture(int generation) {
+        ChildProcess capture = system.start(db, kafka, runDir, generation);
+        try {
+            capture.awaitLine("Capturing", Duration.ofMinutes(3));
+        } catch (RuntimeException e) {
+            capture.close();
+            throw e;
+        }
+        return capture;
+    }
+
+    private String decodeSlot(Workload w) {
+        if (!decodeCeiling || w.paced()) {
+            return null;
+        }
+        String slot = "decode_" + w.id();
+        db.execute(system.id(), "SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+        return slot;
+    }
+
+    private void decode(Workload w, String slot, long changes) {
+        if (slot == null) {
+            return;
+        }
+        String end = db.query(system.id(), "SELECT pg_current_wal_lsn()");
+        report.accept(phases.decode(w, system.id(), slot, system.id(), end, changes));
+        db.execute(system.id(), "SELECT pg_drop_replication_slot('" + slot + "')");
+    }
+
+    /** Creates topics up front with LogAppendTime, so latencies come from the broker's clock even with --kafka. */
+    interface Topics {
+        void create(List<String> names);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.pgcdc.bench;
+
+import dev.pgcdc.bench.report.Measurement;
+import dev.pgcdc.bench.report.ReportTable;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+
+/** Writes report.md, report.csv and the charts of one run. */
+final class Report {
+
+    private Report() {
+    }
+
+    /** Workload by workload, ceilings first, in the order they were measured otherwise. */
+    static List<Measurement> ordered(List<Measurement> measurements) {
+        List<String> workloads = measurements.stream().map(Measurement::workload).distinct().sorted().toList();
+        return measurements.stream()
+                .sorted(Comparator.comparingInt((Measurement m) -> workloads.indexOf(m.workload()))
+                        .thenComparing(m -> !m.ceiling()))
+                .toList();
+    }
+
+    static void write(Path runDir, List<Measurement> measurements, List<String> info) throws IOException {
+        Files.writeString(runDir.resolve("report.csv"), ReportTable.csv(measurements));
+        String markdown = "# pgcdc benchmark\n\n" + String.join("\n", info) + "\n\n" + ReportTable.markdown(measurements)
+                + "\nchanges/s: PostgreSQL alone = the writers' rate with no capture installed; raw decode = pg_recvlogical "
+                + "reading the same changes through pgoutput; Kafka alone = an idempotent acks=all producer writing as many "
+                + "records of the same size; a capture = changes that reached the topic over the time from the writers' "
+                + "start (backlog: from the capture's process start) to the last broker append. Latency = broker "
+                + "LogAppendTime minus source.ts_ms (paced workloads: minus the time the change was due). CPU and peak RSS "
+                + "are the capture process's own, from /proc (utime+stime, VmHWM so far).\n\n"
+                + "![throughput](throughput.png)\n\n![latency](latency.png)\n";
+        Files.writeString(runDir.resolve("report.md"), markdown);
+        Charts.throughput(measurements, runDir.resolve("throughput.png"));
+        Charts.latency(measurements, runDir.resolve("latency.png"));
+    }
+}

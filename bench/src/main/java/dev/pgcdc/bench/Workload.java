@@ -1,0 +1,44 @@
+package dev.pgcdc.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One workload of the run. {@code kind} is the {@link WorkloadDriver}'s; {@code backlog} means the changes are
+ * written while capture is stopped and the figure is the time to drain them.
+ */
+record Workload(String id, String label, String kind, int writers, long changes, int txSize, double rate,
+                boolean backlog) {
+
+    String table() {
+        return "t_" + id;
+    }
+
+    String name() {
+        return id + " " + label;
+    }
+
+    boolean paced() {
+        return kind.equals("rate");
+    }
+
+    /** Not reported: gives each capture process's JIT the hot path before the first measured workload. */
+    static Workload warmUp() {
+        return new Workload("w", "warm-up", "tx", 1, 5_000, 100, 0, false);
+    }
+
+    /** (a)–(e) of the benchmark; {@code quick} keeps every kind but with fewer changes. */
+    static List<Workload> all(boolean quick) {
+        int scale = quick ? 10 : 1;
+        double seconds = quick ? 3 : 20;
+        List<Workload> list = new ArrayList<>();
+        list.add(new Workload("a", "autocommit inserts, 8 writers", "single", 8, 50_000 / scale, 1, 0, false));
+        list.add(new Workload("b", "1000-row transactions", "tx", 2, 200_000 / scale, 1000, 0, false));
+        list.add(new Workload("c", "mixed insert/update/delete", "mixed", 8, 60_000 / scale, 10, 0, false));
+        for (int rate : new int[] {1_000, 5_000, 10_000}) {
+            list.add(new Workload("d" + rate, "paced " + rate + "/s", "rate", 8, (long) (rate * seconds), 1, rate, false));
+        }
+        list.add(new Workload("e", "backlog drain", "tx", 2, 1_000_000 / scale, 1000, 0, true));
+        return list;
+    }
+}
