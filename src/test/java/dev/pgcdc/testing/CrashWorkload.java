@@ -7,8 +7,6 @@ import dev.pgcdc.event.Json;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -91,15 +89,7 @@ public final class CrashWorkload {
     }
 
     public static Map<Integer, String> sourceRows(DatabaseConfig database) throws Exception {
-        Map<Integer, String> rows = new HashMap<>();
-        try (Connection connection = TestServices.connect(database);
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT id, row_to_json(a)::text FROM accounts a")) {
-            while (rs.next()) {
-                rows.put(rs.getInt(1), rs.getString(2));
-            }
-        }
-        return rows;
+        return TestServices.rowsById(database, "accounts");
     }
 
     /** The copy built by applying the events in topic order; duplicates (same change delivered twice) counted. */

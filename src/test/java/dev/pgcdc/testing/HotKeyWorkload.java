@@ -212,15 +212,7 @@ public final class HotKeyWorkload {
 
     /** The captured table now, as {@code row_to_json} text by id. */
     public static Map<Integer, String> sourceRows(DatabaseConfig database) throws SQLException {
-        Map<Integer, String> rows = new HashMap<>();
-        try (Connection connection = TestServices.connect(database);
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT id, row_to_json(i)::text FROM items i")) {
-            while (rs.next()) {
-                rows.put(rs.getInt(1), rs.getString(2));
-            }
-        }
-        return rows;
+        return TestServices.rowsById(database, CAPTURED_TABLE);
     }
 
     /**

@@ -15,6 +15,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -98,6 +100,19 @@ public final class TestServices {
              ResultSet rs = statement.executeQuery(sql)) {
             return rs.next() ? rs.getString(1) : "";
         }
+    }
+
+    /** A table's rows as {@code row_to_json} text by their integer {@code id}: what a replayed copy must equal. */
+    public static Map<Integer, String> rowsById(DatabaseConfig database, String table) throws SQLException {
+        Map<Integer, String> rows = new HashMap<>();
+        try (Connection connection = connect(database);
+             Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT id, row_to_json(t)::text FROM " + table + " t")) {
+            while (rs.next()) {
+                rows.put(rs.getInt(1), rs.getString(2));
+            }
+        }
+        return rows;
     }
 
     /** Runs a test resource as one script, e.g. the tutorial's SQL exactly as a user would paste it. */
