@@ -14,7 +14,7 @@ class DemoPsqlIT {
     @Test
     void printedPsqlLineInsertsARowThatTheDemoShows() throws Exception {
         try (PgcdcProcess demo = PgcdcProcess.start("demo", "--mode", "notify")) {
-            assertThat(demo.awaitLine("Try it from another terminal", Duration.ofMinutes(2))).as(demo.output()).isTrue();
+            assertThat(demo.awaitLine("psql \"postgresql://", Duration.ofMinutes(2))).as(demo.output()).isTrue();
             String psqlLine = demo.output().lines().map(String::trim).filter(line -> line.startsWith("psql ")).findFirst()
                     .orElseThrow(() -> new AssertionError("no psql line in:\n" + demo.output()));
             assertThat(psqlLine).startsWith("psql \"postgresql://postgres@localhost:");

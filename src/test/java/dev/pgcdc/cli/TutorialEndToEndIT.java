@@ -75,7 +75,7 @@ class TutorialEndToEndIT {
             int exit = demo.awaitExit(Duration.ofMinutes(3));
             assertThat(exit).as(demo.output()).isZero();
             assertThat(demo.output())
-                    .contains("psql -h localhost -p ", "bootstrap 127.0.0.1:")
+                    .contains("psql \"postgresql://postgres@localhost:", "bootstrap 127.0.0.1:")
                     .contains("demo: 5 rows inserted, captured and displayed");
             assertThat(demo.output().lines().filter(line -> line.contains("consumed:"))).hasSize(5);
         }

@@ -128,6 +128,15 @@ public final class KafkaSink implements Sink {
         } catch (KafkaException e) {
             watch.settled(System.nanoTime(), false);
             // send() itself fails when metadata never arrives within max.block.ms or the record is refused up front
+            CdcException refused = KafkaErrors.accessRefused(e, kafka);
+            if (refused != null) {
+                throw refused;
+            }
+            if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw new CdcException(CdcException.Kind.DELIVERY, "Kafka at " + kafka.bootstrapServers()
+                        + " did not answer in time for topic '" + event.topic() + "' (" + e.getMessage() + "): capture "
+                        + "stopped without confirming this change or anything after it; the next start resumes there", e);
+            }
             throw new CdcException(CdcException.Kind.DELIVERY,
                     "Kafka refused a change for topic '" + event.topic() + "': " + e.getMessage(), e);
         }
@@ -189,13 +198,14 @@ public final class KafkaSink implements Sink {
         return watch.inOutage();
     }
 
-    /** Interrupted (a stop that could not wait any longer): pending changes are dropped, not waited for. */
+    /**
+     * Safe to call twice. On an interrupted thread (a stop that could wait no longer) or during an outage,
+     * changes still pending are dropped rather than waited for: none of them was confirmed to the source.
+     */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            if (watcher != null) {
-                watcher.shutdownNow();
-            }
+            watcher.shutdownNow();
             // The producer's close joins its I/O thread, which fails at once on an interrupted thread.
             boolean interrupted = Thread.interrupted();
             try {
