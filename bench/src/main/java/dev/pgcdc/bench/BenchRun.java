@@ -42,12 +42,14 @@ public final class BenchRun {
         Path logs = Files.createDirectories(runDir.resolve("logs"));
         RunInfo info = RunInfo.before(options, argv);
         List<Measurement> measurements = new ArrayList<>();
+        String versions;
         try (Services services = Services.start(options, logs)) {
             Thread cleanup = new Thread(() -> {
                 ChildProcess.closeAll();
                 services.close();
             });
             Runtime.getRuntime().addShutdownHook(cleanup);
+            versions = RunInfo.versions(services.db(), options.project());
             Phases phases = new Phases(services.db(), services.kafka(), System.getProperty("java.class.path"), logs);
             List<Workload> workloads = Workload.all(options.quick());
             java.util.function.Consumer<Measurement> report = m -> {
@@ -83,7 +85,7 @@ public final class BenchRun {
             }
         }
         List<Measurement> ordered = Report.ordered(measurements);
-        Report.write(runDir, ordered, info.after());
+        Report.write(runDir, ordered, info.after(versions));
         System.out.println();
         System.out.println(ReportTable.markdown(ordered));
         System.out.println("Written to " + options.project().relativize(runDir) + "/ (report.md, report.csv, throughput.png, latency.png)");

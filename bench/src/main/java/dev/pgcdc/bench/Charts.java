@@ -4,7 +4,7 @@ import dev.pgcdc.bench.report.Measurement;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.LogarithmicAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.data.category.DefaultCategoryDataset;
@@ -28,7 +28,8 @@ final class Charts {
         }
         JFreeChart chart = ChartFactory.createBarChart("Throughput beside the ceilings (same run)", "workload",
                 "changes/s", data, PlotOrientation.VERTICAL, true, false, false);
-        ChartUtils.saveChartAsPNG(file.toFile(), chart, 1200, 600);
+        chart.getCategoryPlot().getDomainAxis().setMaximumCategoryLabelLines(2);
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, 1400, 650);
     }
 
     static void latency(List<Measurement> measurements, Path file) throws IOException {
@@ -44,10 +45,10 @@ final class Charts {
         JFreeChart chart = ChartFactory.createBarChart("End-to-end latency at fixed rates (commit or due time -> broker append)",
                 "rate and system", "ms (log scale)", data, PlotOrientation.VERTICAL, true, false, false);
         CategoryPlot plot = chart.getCategoryPlot();
-        LogAxis axis = new LogAxis("ms (log scale)");
-        axis.setBase(10);
-        axis.setSmallestValue(1);
+        LogarithmicAxis axis = new LogarithmicAxis("ms (log scale)");
+        axis.setStrictValuesFlag(false);
         plot.setRangeAxis(axis);
-        ChartUtils.saveChartAsPNG(file.toFile(), chart, 1200, 600);
+        plot.getDomainAxis().setMaximumCategoryLabelLines(3);
+        ChartUtils.saveChartAsPNG(file.toFile(), chart, 1400, 650);
     }
 }

@@ -32,6 +32,7 @@ public final class DebeziumCapture {
         engine.setProperty("connector.class", "io.debezium.connector.postgresql.PostgresConnector");
         engine.setProperty("offset.storage", "org.apache.kafka.connect.storage.FileOffsetBackingStore");
         engine.setProperty("offset.storage.file.filename", args.get("offsets"));
+        // Confirms positions about as often as pgcdc does (Debezium's default is once a minute).
         engine.setProperty("offset.flush.interval.ms", "1000");
         engine.setProperty("database.hostname", db.getHost());
         engine.setProperty("database.port", Integer.toString(db.getPort()));

@@ -57,16 +57,17 @@ final class Phases {
 
     /** pg_recvlogical reading slot {@code slot} up to {@code endLsn} through pgoutput, output discarded. */
     Measurement decode(Workload w, String database, String slot, String publication, String endLsn, long changes) {
-        Path bin;
+        String recvlogical;
         try {
-            bin = PrivatePostgres.serverBinaries();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
+            recvlogical = PrivatePostgres.serverBinaries().resolve("pg_recvlogical").toString();
+        } catch (java.io.IOException | IllegalStateException e) {
+            // With --db on a machine without a server, the client package's pg_recvlogical on the PATH will do.
+            recvlogical = "pg_recvlogical";
         }
         String url = db.url(database);
         String hostPort = url.substring("jdbc:postgresql://".length(), url.indexOf('/', "jdbc:postgresql://".length()));
         String[] hp = hostPort.split(":");
-        List<String> command = List.of(bin.resolve("pg_recvlogical").toString(), "-h", hp[0], "-p", hp.length > 1 ? hp[1] : "5432",
+        List<String> command = List.of(recvlogical, "-h", hp[0], "-p", hp.length > 1 ? hp[1] : "5432",
                 "-U", db.user(), "-d", database, "-S", slot, "--start", "-E", endLsn, "-o", "proto_version=1",
                 "-o", "publication_names=" + publication, "--no-loop", "-f", "/dev/null");
         long start = System.nanoTime();

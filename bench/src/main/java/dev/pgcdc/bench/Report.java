@@ -15,13 +15,18 @@ final class Report {
     private Report() {
     }
 
-    /** Workload by workload, ceilings first, in the order they were measured otherwise. */
+    /** Workload by workload (a, b, c, d1000, d5000, d10000, e), ceilings first, otherwise in the order measured. */
     static List<Measurement> ordered(List<Measurement> measurements) {
-        List<String> workloads = measurements.stream().map(Measurement::workload).distinct().sorted().toList();
         return measurements.stream()
-                .sorted(Comparator.comparingInt((Measurement m) -> workloads.indexOf(m.workload()))
+                .sorted(Comparator.comparing((Measurement m) -> m.workload().charAt(0))
+                        .thenComparingLong(m -> rate(m.workload()))
                         .thenComparing(m -> !m.ceiling()))
                 .toList();
+    }
+
+    private static long rate(String workload) {
+        String digits = workload.substring(1, workload.indexOf(' ')).replaceAll("\\D", "");
+        return digits.isEmpty() ? 0 : Long.parseLong(digits);
     }
 
     static void write(Path runDir, List<Measurement> measurements, List<String> info) throws IOException {
