@@ -3,10 +3,13 @@ package dev.pgcdc.source.logical;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.config.ConsumeConfig;
+import dev.pgcdc.consume.ConsumedChange;
 import dev.pgcdc.consume.TopicConsumer;
+import dev.pgcdc.event.Json;
 import dev.pgcdc.event.TableId;
 import dev.pgcdc.testing.PgcdcProcess;
 import dev.pgcdc.testing.TestServices;
+import dev.pgcdc.testing.Topics;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -86,6 +89,33 @@ class LogicalLargeTransactionIT {
             assertThat(peakRss).as("capture's peak RSS in MB, heap capped at 256 MB").isLessThan(768);
             System.out.printf("logical 1,000 x 1 MB rows in one transaction: %.1f s commit-to-consumed, capture peak RSS %d MB with -Xmx256m%n",
                     seconds, peakRss);
+        } finally {
+            LogicalSetup.teardown(database, prefix, "pgcdc");
+        }
+    }
+
+    @Test
+    void runningOutOfMemoryEndsCaptureWithANonZeroExitAndLosesNothing() throws Exception {
+        DatabaseConfig database = TestServices.newDatabase();
+        KafkaConfig kafka = TestServices.kafka();
+        String prefix = TestServices.uniqueName("oom");
+        String[] capture = {"capture", "--mode", "logical", "--db", database.url(), "--user", database.user(),
+                "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--slot", prefix};
+        TestServices.execute(database, "CREATE TABLE huge (id int PRIMARY KEY, payload text)");
+        LogicalSetup.install(database, "pgcdc", List.of(new TableId("public", "huge")), false, false);
+        try {
+            try (PgcdcProcess starved = PgcdcProcess.startWithHeap("48m", capture)) {
+                assertThat(starved.awaitLine("Capturing slot", Duration.ofSeconds(60))).as(starved.output()).isTrue();
+                // 24 MB of text in one row: held twice while decoded, more than a 48 MB heap has room for
+                TestServices.execute(database, "INSERT INTO huge VALUES (1, repeat(md5('x'), 750000))");
+                assertThat(starved.awaitExit(Duration.ofSeconds(120))).as(starved.output()).isNotZero();
+                assertThat(starved.output()).contains("OutOfMemoryError");
+            }
+            try (PgcdcProcess roomy = PgcdcProcess.start(capture)) {
+                List<ConsumedChange> records = Topics.read(kafka, prefix + ".public.huge", 1, Duration.ofSeconds(60));
+                assertThat(records).as("the change is captured by the next start; output:%n%s", roomy.output()).singleElement()
+                        .satisfies(record -> assertThat(Json.parse(record.value()).get("after").get("payload").asText()).hasSize(24_000_000));
+            }
         } finally {
             LogicalSetup.teardown(database, prefix, "pgcdc");
         }
