@@ -7,15 +7,11 @@ import dev.pgcdc.event.Json;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -28,14 +24,10 @@ public final class CrashWorkload {
     public static final String TABLE_DDL = "CREATE TABLE accounts (id int PRIMARY KEY, balance bigint NOT NULL, note text)";
     private static final int KEYS = 500;
 
-    private final ExecutorService pool;
-    private final List<Future<Integer>> writers = new ArrayList<>();
+    private final Writers writers;
 
     private CrashWorkload(DatabaseConfig database, int writerCount, int operationsPerWriter) {
-        pool = Executors.newFixedThreadPool(writerCount);
-        for (int w = 0; w < writerCount; w++) {
-            writers.add(pool.submit(() -> write(database, operationsPerWriter)));
-        }
+        writers = new Writers(writerCount, () -> write(database, operationsPerWriter));
     }
 
     public static CrashWorkload start(DatabaseConfig database, int writers, int operationsPerWriter) {
@@ -43,17 +35,12 @@ public final class CrashWorkload {
     }
 
     public boolean isRunning() {
-        return writers.stream().anyMatch(f -> !f.isDone());
+        return writers.isRunning();
     }
 
     /** Waits for the writers; returns how many rows they changed in all. */
     public int awaitChanges() throws Exception {
-        int changes = 0;
-        for (Future<Integer> writer : writers) {
-            changes += writer.get();
-        }
-        pool.shutdown();
-        return changes;
+        return writers.awaitTotal();
     }
 
     /** Upserts and deletes on shared keys, some grouped in transactions; returns how many rows changed. */

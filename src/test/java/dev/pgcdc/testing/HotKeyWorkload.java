@@ -18,9 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -41,15 +38,11 @@ public final class HotKeyWorkload {
     private static final int SHIFT = 100_000;
     private static final String ABSENT = "absent";
 
-    private final ExecutorService pool;
-    private final List<Future<Integer>> writers = new ArrayList<>();
+    private final Writers writers;
 
     private HotKeyWorkload(DatabaseConfig database, int writerCount, int hotKeys, Duration duration) {
-        pool = Executors.newFixedThreadPool(writerCount);
         long deadline = System.nanoTime() + duration.toNanos();
-        for (int w = 0; w < writerCount; w++) {
-            writers.add(pool.submit(() -> write(database, hotKeys, deadline)));
-        }
+        writers = new Writers(writerCount, () -> write(database, hotKeys, deadline));
     }
 
     /** Creates the tables (the captured one and the two ground-truth ones) in an empty database. */
@@ -62,17 +55,12 @@ public final class HotKeyWorkload {
     }
 
     public boolean isRunning() {
-        return writers.stream().anyMatch(f -> !f.isDone());
+        return writers.isRunning();
     }
 
     /** Waits for the writers; returns how many transactions committed in all. */
     public int awaitCommits() throws Exception {
-        int commits = 0;
-        for (Future<Integer> writer : writers) {
-            commits += writer.get();
-        }
-        pool.shutdown();
-        return commits;
+        return writers.awaitTotal();
     }
 
     private static int write(DatabaseConfig database, int hotKeys, long deadline) throws SQLException {
