@@ -7,6 +7,7 @@ import dev.pgcdc.consume.ConsumedChange;
 import dev.pgcdc.event.Json;
 import dev.pgcdc.event.TableId;
 import dev.pgcdc.testing.PgcdcProcess;
+import dev.pgcdc.testing.Conditions;
 import dev.pgcdc.testing.TestServices;
 import dev.pgcdc.testing.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -70,7 +71,7 @@ class LogicalBadRecordIT {
             assertThat(Topics.read(kafka, topic, 2, Duration.ofSeconds(30))).extracting(ConsumedChange::key)
                     .containsExactly("{\"id\":1}", "{\"id\":3}");
             String afterAll = TestServices.query(database, "SELECT pg_current_wal_lsn()::text");
-            LogicalSlotAdvanceIT.await("slot confirmed past the refused row", () -> LogicalSlotAdvanceIT.slotConfirmedPast(database, prefix, afterAll),
+            Conditions.await("slot confirmed past the refused row", () -> LogicalSlotAdvanceIT.slotConfirmedPast(database, prefix, afterAll),
                     Duration.ofSeconds(30));
             if (policy.equals("dlq")) {
                 List<ConsumedChange> letters = Topics.read(kafka, topic + ".dlq", 1, Duration.ofSeconds(30));

@@ -9,6 +9,7 @@ import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaSink;
 import dev.pgcdc.testing.PgcdcProcess;
+import dev.pgcdc.testing.Conditions;
 import dev.pgcdc.testing.TestServices;
 import dev.pgcdc.testing.Topics;
 import org.junit.jupiter.api.Test;
@@ -44,18 +45,18 @@ class LogicalCleanStopIT {
             try (PgcdcProcess first = PgcdcProcess.start(capture)) {
                 assertThat(first.awaitLine("Capturing slot", Duration.ofSeconds(60))).as(first.output()).isTrue();
                 writer.start();
-                LogicalSlotAdvanceIT.await("rows written while capture runs", () -> written.get() >= 300, Duration.ofSeconds(60));
+                Conditions.await("rows written while capture runs", () -> written.get() >= 300, Duration.ofSeconds(60));
                 first.terminate();
                 assertThat(first.awaitExit(Duration.ofSeconds(60))).as(first.output()).isZero();
             }
             try (PgcdcProcess second = PgcdcProcess.start(capture)) {
                 assertThat(second.awaitLine("Capturing slot", Duration.ofSeconds(60))).as(second.output()).isTrue();
                 int atRestart = written.get();
-                LogicalSlotAdvanceIT.await("rows written after the restart", () -> written.get() >= atRestart + 200, Duration.ofSeconds(60));
+                Conditions.await("rows written after the restart", () -> written.get() >= atRestart + 200, Duration.ofSeconds(60));
                 writing.set(false);
                 writer.join();
                 String endOfWrites = TestServices.query(database, "SELECT pg_current_wal_lsn()::text");
-                LogicalSlotAdvanceIT.await("slot confirmed past the last write",
+                Conditions.await("slot confirmed past the last write",
                         () -> LogicalSlotAdvanceIT.slotConfirmedPast(database, prefix, endOfWrites), Duration.ofSeconds(60));
                 second.terminate();
                 assertThat(second.awaitExit(Duration.ofSeconds(60))).as(second.output()).isZero();
@@ -95,10 +96,10 @@ class LogicalCleanStopIT {
             try (Capture ignored = Capture.start(LogicalSource.open(database, config), sink)) {
                 sink.holdAcknowledgements();
                 TestServices.execute(database, "INSERT INTO t VALUES (1)");
-                LogicalSlotAdvanceIT.await("T sent", () -> sink.sent() >= 1, Duration.ofSeconds(30));
+                Conditions.await("T sent", () -> sink.sent() >= 1, Duration.ofSeconds(30));
                 TestServices.execute(database, "SELECT pg_logical_emit_message(false, 'test', 'between T and U')");
                 TestServices.execute(database, "INSERT INTO t VALUES (2)");
-                LogicalSlotAdvanceIT.await("U sent", () -> sink.sent() >= 2, Duration.ofSeconds(30));
+                Conditions.await("U sent", () -> sink.sent() >= 2, Duration.ofSeconds(30));
                 sink.releaseAcknowledgements();
             }
             try (Capture ignored = Capture.start(LogicalSource.open(database, config), new KafkaSink(kafka, topics))) {

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
+import static dev.pgcdc.testing.Conditions.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The slot keeps advancing whatever the order of acknowledgements, heartbeats and empty transactions. */
@@ -101,14 +101,6 @@ class LogicalSlotAdvanceIT {
                     + slot + "'").equals("true");
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    static void await(String what, BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
-            Thread.sleep(50);
         }
     }
 }

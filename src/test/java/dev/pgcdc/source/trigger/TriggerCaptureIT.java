@@ -8,6 +8,7 @@ import dev.pgcdc.consume.ConsumedChange;
 import dev.pgcdc.event.Json;
 import dev.pgcdc.event.TableId;
 import dev.pgcdc.pipeline.Capture;
+import dev.pgcdc.testing.Conditions;
 import dev.pgcdc.testing.TestServices;
 import dev.pgcdc.testing.Topics;
 import dev.pgcdc.testing.TriggerCapture;
@@ -306,11 +307,13 @@ class TriggerCaptureIT {
     }
 
     static void awaitEmptyJournal(DatabaseConfig database) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!TestServices.query(database, "SELECT count(*) FROM pgcdc.journal").equals("0")) {
-            assertThat(System.nanoTime()).as("journal drained").isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        Conditions.await("journal drained", () -> {
+            try {
+                return TestServices.query(database, "SELECT count(*) FROM pgcdc.journal").equals("0");
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, WAIT);
     }
 
     private static String randomText(int length) {

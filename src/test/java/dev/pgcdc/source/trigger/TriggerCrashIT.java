@@ -4,6 +4,7 @@ import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.consume.ConsumedChange;
 import dev.pgcdc.event.TableId;
+import dev.pgcdc.testing.Conditions;
 import dev.pgcdc.testing.HotKeyWorkload;
 import dev.pgcdc.testing.PgcdcProcess;
 import dev.pgcdc.testing.TestServices;
@@ -41,7 +42,8 @@ class TriggerCrashIT {
             long published = Topics.size(kafka, topic);
             PgcdcProcess process = PgcdcProcess.start(capture);
             assertThat(process.awaitLine("Capturing journal", Duration.ofSeconds(60))).as(process.output()).isTrue();
-            awaitStreaming(kafka, topic, published, process);
+            Conditions.await("capture publishes; output: " + process.output(), () -> Topics.size(kafka, topic) > published,
+                    Duration.ofSeconds(30)); // so the kill lands mid-stream
             // time itself is the subject: the kill must land at a random point of the stream
             Thread.sleep(ThreadLocalRandom.current().nextLong(0, 500));
             process.kill();
@@ -63,14 +65,5 @@ class TriggerCrashIT {
         assertThat(replay.duplicates()).as("kills landed while changes were in flight").isPositive();
         System.out.printf("trigger crash test: %d kills, %d transactions committed, %d events consumed, %d duplicates%n",
                 kills, commits, replay.events(), replay.duplicates());
-    }
-
-    /** Waits until the process has published something since it started, so the kill lands mid-stream. */
-    private static void awaitStreaming(KafkaConfig kafka, String topic, long before, PgcdcProcess process) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (Topics.size(kafka, topic) <= before) {
-            assertThat(System.nanoTime()).as("capture publishes; output: %s", process.output()).isLessThan(deadline);
-            Thread.sleep(20);
-        }
     }
 }
