@@ -137,6 +137,9 @@ final class CapturePipeline {
     }
 
     private static CdcException deliveryFailure(ChangeEvent event, Exception failure) {
+        if (failure instanceof CdcException described) {
+            return described;
+        }
         if (failure instanceof RecordRejectedException) {
             return new CdcException(CdcException.Kind.DELIVERY, "Kafka refused a change for topic '" + event.topic() + "' (key "
                     + event.key() + ", position " + event.position() + ") for good: " + failure.getMessage()

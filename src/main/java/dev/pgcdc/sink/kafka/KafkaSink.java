@@ -50,6 +50,8 @@ public final class KafkaSink implements Sink {
     private static final Logger log = LoggerFactory.getLogger(KafkaSink.class);
     /** How long held changes may go unacknowledged before the outage is said. */
     static final Duration OUTAGE_THRESHOLD = Duration.ofSeconds(5);
+    private static final String NOT_CONFIRMED = "nothing from there on was confirmed to PostgreSQL; it will be captured "
+            + "again at the next start";
 
     private final KafkaConfig kafka;
     private final KafkaProducer<String, String> producer;
@@ -119,7 +121,7 @@ public final class KafkaSink implements Sink {
                 if (back != null) {
                     notices.accept(back);
                 }
-                callback.completed(classify(failure));
+                callback.completed(classify(failure, event.topic()));
             });
         } catch (InterruptException e) {
             watch.settled(System.nanoTime(), false);
@@ -133,9 +135,7 @@ public final class KafkaSink implements Sink {
                 throw refused;
             }
             if (e instanceof org.apache.kafka.common.errors.TimeoutException) {
-                throw new CdcException(CdcException.Kind.DELIVERY, "Kafka at " + kafka.bootstrapServers()
-                        + " did not answer in time for topic '" + event.topic() + "' (" + e.getMessage() + "): capture "
-                        + "stopped without confirming this change or anything after it; the next start resumes there", e);
+                throw notAcknowledgedInTime(event.topic(), e);
             }
             throw new CdcException(CdcException.Kind.DELIVERY,
                     "Kafka refused a change for topic '" + event.topic() + "': " + e.getMessage(), e);
@@ -169,13 +169,25 @@ public final class KafkaSink implements Sink {
         }
     }
 
-    /** Errors that concern this one record, for good, become a {@link RecordRejectedException}. */
-    private static Exception classify(Exception failure) {
+    /**
+     * Errors that concern this one record, for good, become a {@link RecordRejectedException}; a time-out
+     * (metadata or delivery) is said the same way whether it comes from {@code send} or from the callback.
+     */
+    private Exception classify(Exception failure, String topic) {
         if (failure instanceof RecordTooLargeException || failure instanceof RecordBatchTooLargeException
                 || failure instanceof InvalidRecordException) {
             return new RecordRejectedException(failure.getMessage(), failure);
         }
+        if (failure instanceof org.apache.kafka.common.errors.TimeoutException) {
+            return notAcknowledgedInTime(topic, failure);
+        }
         return failure;
+    }
+
+    private CdcException notAcknowledgedInTime(String topic, Exception failure) {
+        return new CdcException(CdcException.Kind.DELIVERY, "Kafka at " + kafka.bootstrapServers()
+                + " did not acknowledge a change for topic '" + topic + "' in time (" + failure.getMessage() + "): "
+                + NOT_CONFIRMED, failure);
     }
 
     @Override
@@ -238,7 +250,6 @@ public final class KafkaSink implements Sink {
 
     private CdcException stoppedWhileHeld() {
         return new CdcException(CdcException.Kind.DELIVERY, "stopped before Kafka at " + kafka.bootstrapServers()
-                + " acknowledged " + watch.held() + " change(s): they were not confirmed to PostgreSQL and will be "
-                + "captured again at the next start");
+                + " acknowledged " + watch.held() + " change(s): " + NOT_CONFIRMED);
     }
 }
