@@ -28,17 +28,19 @@ import java.util.stream.Stream;
 /**
  * A single-node Kafka cluster (KRaft, combined broker and controller) in this JVM, on loopback ports
  * chosen at start, with its data in a temporary folder removed on close. For the demo and the tests;
- * transactions work, with replication factor 1.
+ * transactions work, with replication factor 1. It can be stopped and started again on the same ports and
+ * data, as an outage that clients see end.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
-    private final KafkaRaftServer server;
+    private final Map<String, Object> settings;
     private final Path dataDirectory;
     private final String bootstrapServers;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private KafkaRaftServer server;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDirectory, String bootstrapServers) {
-        this.server = server;
+    private EmbeddedKafkaBroker(Map<String, Object> settings, Path dataDirectory, String bootstrapServers) {
+        this.settings = settings;
         this.dataDirectory = dataDirectory;
         this.bootstrapServers = bootstrapServers;
     }
@@ -51,10 +53,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             int controllerPort = FreePorts.pick();
             Map<String, Object> settings = settings(dataDirectory, brokerPort, controllerPort);
             format(dataDirectory);
-            KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(settings, false), Time.SYSTEM);
-            server.startup();
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDirectory, "127.0.0.1:" + brokerPort);
-            broker.awaitReady();
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(settings, dataDirectory, "127.0.0.1:" + brokerPort);
+            broker.startServer();
             return broker;
         } catch (Exception e) {
             throw new CdcException(CdcException.Kind.INTERNAL, "the embedded Kafka broker failed to start: " + e.getMessage(), e);
@@ -65,13 +65,41 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** Shuts the node down, keeping its data; {@link #restart()} brings it back. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /** Starts a stopped node again on the same ports with the same data; returns once it answers. */
+    public synchronized void restart() {
+        if (closed.get()) {
+            throw new IllegalStateException("the embedded Kafka broker is closed");
+        }
+        if (server == null) {
+            try {
+                startServer();
+            } catch (Exception e) {
+                throw new CdcException(CdcException.Kind.INTERNAL, "the embedded Kafka broker failed to restart: " + e.getMessage(), e);
+            }
+        }
+    }
+
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            server.shutdown();
-            server.awaitShutdown();
+            stop();
             deleteRecursively(dataDirectory);
         }
+    }
+
+    private synchronized void startServer() throws Exception {
+        server = new KafkaRaftServer(new KafkaConfig(settings, false), Time.SYSTEM);
+        server.startup();
+        awaitReady();
     }
 
     private static Map<String, Object> settings(Path dataDirectory, int brokerPort, int controllerPort) {
