@@ -64,6 +64,7 @@ final class StatusCommand implements Callable<Integer> {
                 + (status.active() ? " streaming to " + (status.holder() != null ? status.holder() : "process " + status.activePid())
                 : " idle (no capture running)")
                 + ", database " + status.database() + ", confirmed up to " + status.confirmedFlushLsn()
+                + (status.secondsSinceAdvanced() == null ? "" : String.format(", last advanced %.1f s ago", status.secondsSinceAdvanced()))
                 + " (" + status.confirmedBehind() + " of WAL since"
                 + (status.secondsSinceStatus() == null ? "" : String.format("; last status from capture %.1f s ago", status.secondsSinceStatus()))
                 + "), retaining " + status.retainedWal() + " of WAL (" + status.retainedWalBytes() + " bytes)");

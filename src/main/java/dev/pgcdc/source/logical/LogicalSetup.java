@@ -48,6 +48,7 @@ public final class LogicalSetup {
         try (Connection connection = PostgresConnections.open(database, "pgcdc-setup")) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
+                SlotProgress.install(statement);
                 for (TableId table : tables) {
                     Catalog.requireTable(connection, table);
                     if (replicaIdentityFull) {
@@ -160,6 +161,7 @@ public final class LogicalSetup {
                 drop.execute();
             }
             statement.execute("DROP PUBLICATION IF EXISTS " + PostgresConnections.quoteIdentifier(publication));
+            SlotProgress.forget(connection, slot);
         } catch (SQLException e) {
             throw PostgresErrors.describe(e, database, "removing slot '" + slot + "' and publication '" + publication + "'");
         }
@@ -173,11 +175,12 @@ public final class LogicalSetup {
     /**
      * What {@code pgcdc status} shows of a slot. {@code holder} describes the streaming client, or is null;
      * {@code confirmedBehind}: WAL written since the confirmed position; {@code secondsSinceStatus}: when the
-     * capture last sent a status update, null when none streams.
+     * capture last sent a status update, null when none streams; {@code secondsSinceAdvanced}: when capture
+     * last saw the confirmed position move, null when not recorded.
      */
     public record SlotStatus(String slot, String database, boolean active, Integer activePid, String holder,
                              String confirmedFlushLsn, long retainedWalBytes, String retainedWal,
-                             String confirmedBehind, Double secondsSinceStatus) {
+                             String confirmedBehind, Double secondsSinceStatus, Double secondsSinceAdvanced) {
     }
 
     /** The slot's state and the WAL it keeps from being removed; null when it does not exist. */
@@ -203,7 +206,8 @@ public final class LogicalSetup {
                 Double secondsSinceStatus = rows.wasNull() ? null : sinceStatus;
                 return new SlotStatus(slot, rows.getString(8), active, activePid,
                         active && activePid != null ? SlotHolder.describe(connection, activePid) : null,
-                        rows.getString(3), rows.getLong(4), rows.getString(5), rows.getString(6), secondsSinceStatus);
+                        rows.getString(3), rows.getLong(4), rows.getString(5), rows.getString(6), secondsSinceStatus,
+                        SlotProgress.secondsSinceAdvanced(connection, slot));
             }
         } catch (SQLException e) {
             throw PostgresErrors.describe(e, database, "reading the state of slot '" + slot + "'");
