@@ -7,6 +7,8 @@ import dev.pgcdc.config.LogicalCaptureConfig;
 import dev.pgcdc.config.NotifyCaptureConfig;
 import dev.pgcdc.config.TriggerCaptureConfig;
 import dev.pgcdc.error.CdcException;
+import dev.pgcdc.observe.Observation;
+import dev.pgcdc.observe.SourceProbe;
 import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaSink;
@@ -27,6 +29,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /** {@code pgcdc capture}: streams changes from PostgreSQL into Kafka until stopped. */
@@ -92,6 +95,10 @@ final class CaptureCommand implements Callable<Integer> {
                     + "fail (stop, non-zero exit), dlq (to TOPIC.dlq, then go on) or skip (log, then go on). Default: ${DEFAULT-VALUE}")
     BadRecordPolicy onBadRecord;
 
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve Prometheus metrics on /metrics and health on /health/live and /health/ready (default: off)")
+    Integer metricsPort;
+
     @Spec
     CommandSpec spec;
 
@@ -125,9 +132,13 @@ final class CaptureCommand implements Callable<Integer> {
             source.close();
             throw e;
         }
-        Capture capture = Capture.start(source, sink, onBadRecord);
+        AtomicReference<Capture> started = new AtomicReference<>();
+        Observation observation = metricsPort == null ? null : observe(databaseConfig, sink, started, source);
+        Capture capture = Capture.start(source, observation == null ? sink : observation.sink(), onBadRecord);
+        started.set(capture);
         out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
-                + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop.");
+                + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop."
+                + (observation == null ? "" : " Metrics and health on port " + observation.port() + "."));
         out.flush();
         Runnable stop = () -> {
             if (sink.inOutage()) {
@@ -142,10 +153,30 @@ final class CaptureCommand implements Callable<Integer> {
             capture.await();
         } finally {
             capture.close();
+            if (observation != null) {
+                observation.close();
+            }
             out.println("Stopped: " + capture.delivered() + " change(s) delivered to Kafka.");
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    private Observation observe(DatabaseConfig databaseConfig, KafkaSink sink, AtomicReference<Capture> started, Source source) {
+        SourceProbe.Kind kind = switch (mode) {
+            case notify -> SourceProbe.Kind.NOTIFY;
+            case trigger -> SourceProbe.Kind.TRIGGER;
+            case logical -> SourceProbe.Kind.LOGICAL;
+        };
+        String probedSlot = mode == CaptureMode.logical ? new LogicalCaptureConfig(slot, null, null, true, null, false).slot() : null;
+        try {
+            return Observation.start(metricsPort, databaseConfig, kind, probedSlot, sink,
+                    () -> started.get() == null || started.get().isRunning());
+        } catch (RuntimeException e) {
+            sink.close();
+            source.close();
+            throw e;
+        }
     }
 
     /** One line saying what happens to a change larger than the smallest topic limit. */
