@@ -50,7 +50,7 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--mode", required = true, description = "Capture mode: ${COMPLETION-CANDIDATES}")
     CaptureMode mode;
 
-    @Option(names = "--channel", paramLabel = "CHANNEL",
+    @Option(names = "--channel", paramLabel = "CHANNEL", split = ",",
             description = "notify: LISTEN channel, repeatable (default: " + NotifyCaptureConfig.DEFAULT_CHANNEL + ")")
     List<String> channels = new ArrayList<>();
 
