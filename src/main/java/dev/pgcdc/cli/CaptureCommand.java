@@ -1,6 +1,7 @@
 package dev.pgcdc.cli;
 
 import dev.pgcdc.config.BadRecordPolicy;
+import dev.pgcdc.config.ChangeRulesConfig;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.config.LogicalCaptureConfig;
@@ -10,12 +11,14 @@ import dev.pgcdc.error.CdcException;
 import dev.pgcdc.observe.Observation;
 import dev.pgcdc.observe.SourceProbe;
 import dev.pgcdc.pipeline.Capture;
+import dev.pgcdc.sink.Sink;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaSink;
 import dev.pgcdc.source.Source;
 import dev.pgcdc.source.logical.LogicalSource;
 import dev.pgcdc.source.notify.NotifySource;
 import dev.pgcdc.source.trigger.TriggerSource;
+import dev.pgcdc.transform.RuleSink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -95,6 +98,29 @@ final class CaptureCommand implements Callable<Integer> {
                     + "fail (stop, non-zero exit), dlq (to TOPIC.dlq, then go on) or skip (log, then go on). Default: ${DEFAULT-VALUE}")
     BadRecordPolicy onBadRecord;
 
+    @Option(names = "--include-table", paramLabel = "REGEX", split = ",",
+            description = "Publish only tables whose SCHEMA.TABLE matches one of these regular expressions (repeatable)")
+    List<String> includeTables = new ArrayList<>();
+
+    @Option(names = "--exclude-table", paramLabel = "REGEX", split = ",",
+            description = "Never publish tables whose SCHEMA.TABLE matches (repeatable); their changes still advance the position")
+    List<String> excludeTables = new ArrayList<>();
+
+    @Option(names = "--exclude-column", paramLabel = "REGEX", split = ",",
+            description = "Leave columns whose SCHEMA.TABLE.COLUMN matches out of before and after (repeatable; key columns stay in the key)")
+    List<String> excludeColumns = new ArrayList<>();
+
+    @Option(names = "--mask-column", paramLabel = "REGEX", split = ",",
+            description = "Publish *** instead of the value of matching SCHEMA.TABLE.COLUMN columns (repeatable)")
+    List<String> maskColumns = new ArrayList<>();
+
+    @Option(names = "--hash-column", paramLabel = "REGEX", split = ",",
+            description = "Publish a salted SHA-256 (hex) instead of the value of matching SCHEMA.TABLE.COLUMN columns (repeatable)")
+    List<String> hashColumns = new ArrayList<>();
+
+    @Option(names = "--hash-salt", paramLabel = "SALT", description = "The secret salt of --hash-column (prefer env PGCDC_HASH_SALT)")
+    String hashSalt;
+
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics on /metrics and health on /health/live and /health/ready (default: off)")
     Integer metricsPort;
@@ -106,6 +132,7 @@ final class CaptureCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         DatabaseConfig databaseConfig = database.toConfig();
         KafkaConfig kafkaConfig = kafka.toConfig();
+        ChangeRulesConfig rules = ChangeRulesConfig.of(includeTables, excludeTables, excludeColumns, maskColumns, hashColumns, hashSalt);
         PrintWriter out = spec.commandLine().getOut();
         Plan plan = switch (mode) {
             case notify -> notifyPlan(databaseConfig);
@@ -134,7 +161,8 @@ final class CaptureCommand implements Callable<Integer> {
         }
         AtomicReference<Capture> started = new AtomicReference<>();
         Observation observation = metricsPort == null ? null : observe(databaseConfig, sink, started, source);
-        Capture capture = Capture.start(source, observation == null ? sink : observation.sink(), onBadRecord);
+        Sink published = observation == null ? sink : observation.sink();
+        Capture capture = Capture.start(source, rules.isEmpty() ? published : new RuleSink(published, rules), onBadRecord);
         started.set(capture);
         out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
                 + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop."

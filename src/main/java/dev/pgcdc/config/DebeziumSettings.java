@@ -23,6 +23,8 @@ public record DebeziumSettings(Map<String, String> values, List<String> notices)
     private static final Set<String> CONNECT_KEYS = Set.of("name", "tasks.max", "key.converter", "value.converter",
             "key.converter.schemas.enable", "value.converter.schemas.enable", "errors.tolerance", "errors.log.enable",
             "transforms", "predicates");
+    /** Debezium names the salt in the key: {@code column.mask.hash.SHA-256.with.salt.SALT = columns}. */
+    private static final String HASH_PREFIX = "column.mask.hash.SHA-256.with.salt.";
     private static final Map<String, String> RENAMED = Map.of(
             "database.user", "user",
             "database.password", "password",
@@ -62,12 +64,23 @@ public record DebeziumSettings(Map<String, String> values, List<String> notices)
             if (RENAMED.containsKey(key)) {
                 values.put(RENAMED.get(key), value);
             } else if (key.equals("table.include.list")) {
+                values.put("include-table", value.replaceAll("\\s", ""));
                 if (value.matches("[\\w.,\\s]+")) {
                     values.put("table", value.replaceAll("\\s", ""));
                 } else {
-                    notices.add("Debezium setting table.include.list=" + value + " is a regular expression: name the tables "
-                            + "(setup --table SCHEMA.TABLE) instead");
+                    notices.add("Debezium setting table.include.list=" + value + " holds regular expressions: capture "
+                            + "publishes only matching tables, but setup needs their names (setup --table SCHEMA.TABLE)");
                 }
+            } else if (key.equals("table.exclude.list")) {
+                values.put("exclude-table", value.replaceAll("\\s", ""));
+            } else if (key.equals("column.exclude.list")) {
+                values.put("exclude-column", value.replaceAll("\\s", ""));
+            } else if (key.startsWith(HASH_PREFIX)) {
+                values.put("hash-column", value.replaceAll("\\s", ""));
+                values.put("hash-salt", key.substring(HASH_PREFIX.length()));
+            } else if (key.matches("column\\.mask\\.with\\.\\d+\\.chars")) {
+                values.put("mask-column", value.replaceAll("\\s", ""));
+                notices.add("Debezium setting " + key + ": pgcdc masks those columns as *** whatever their length");
             } else if (key.equals("heartbeat.interval.ms")) {
                 if (!value.equals("0")) {
                     values.put("heartbeat-interval", value + "ms");

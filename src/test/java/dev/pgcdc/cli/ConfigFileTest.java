@@ -101,7 +101,8 @@ class ConfigFileTest {
                    "table.include.list": "public.orders,public.customers", "plugin.name": "pgoutput",
                    "heartbeat.interval.ms": "5000", "tombstones.on.delete": "false", "provide.transaction.metadata": "true",
                    "tasks.max": "1", "transforms": "unwrap", "transforms.unwrap.type": "io.debezium.transforms.ExtractNewRecordState",
-                   "column.exclude.list": "public.customers.ssn"}}
+                   "column.exclude.list": "public.customers.notes",
+                   "column.mask.hash.SHA-256.with.salt.pepper": "public.customers.ssn", "snapshot.fetch.size": "100"}}
                 """);
         SettingsFile settings = SettingsFile.read(json);
         assertThat(settings.debezium()).isTrue();
@@ -109,13 +110,16 @@ class ConfigFileTest {
                 .containsEntry("user", "cdc").containsEntry("password", "s3cret").containsEntry("mode", "logical")
                 .containsEntry("topic-prefix", "inv").containsEntry("slot", "inv_slot").containsEntry("publication", "inv_pub")
                 .containsEntry("table", "public.orders,public.customers").containsEntry("heartbeat-interval", "5000ms")
-                .containsEntry("no-tombstones", "true").containsEntry("transaction-topic", "true");
+                .containsEntry("no-tombstones", "true").containsEntry("transaction-topic", "true")
+                .containsEntry("include-table", "public.orders,public.customers")
+                .containsEntry("exclude-column", "public.customers.notes")
+                .containsEntry("hash-column", "public.customers.ssn").containsEntry("hash-salt", "pepper");
         List<String> notices = ConfigDefaults.check(settings, ConfigDefaults.settings(new CommandLine(new Main())));
         assertThat(notices).containsExactlyInAnyOrder(
                 "Kafka Connect setting tasks.max does not apply to pgcdc (it runs without Connect): ignored",
                 "Kafka Connect setting transforms does not apply to pgcdc (it runs without Connect): ignored",
                 "Kafka Connect setting transforms.unwrap.type does not apply to pgcdc (it runs without Connect): ignored",
-                "Debezium setting column.exclude.list is not supported by pgcdc: ignored");
+                "Debezium setting snapshot.fetch.size is not supported by pgcdc: ignored");
         assertThat(String.join("\n", notices)).doesNotContain("s3cret");
 
         CaptureCommand capture = parsed(settings.values(), Map.of(), CaptureCommand.class, "capture");
