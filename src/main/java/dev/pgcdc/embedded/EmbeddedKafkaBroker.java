@@ -5,6 +5,9 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -45,6 +48,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.bootstrapServers = bootstrapServers;
     }
 
+    private EmbeddedKafkaBroker(Map<String, Object> settings, Path dataDirectory, String bootstrapServers, KafkaRaftServer running) {
+        this(settings, dataDirectory, bootstrapServers);
+        this.server = running;
+    }
+
     /** Formats storage, starts the node and returns once it answers metadata requests. */
     public static EmbeddedKafkaBroker start() {
         try {
@@ -56,6 +64,38 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(settings, dataDirectory, "127.0.0.1:" + brokerPort);
             broker.startServer();
             return broker;
+        } catch (Exception e) {
+            throw new CdcException(CdcException.Kind.INTERNAL, "the embedded Kafka broker failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Like {@link #start()}, but clients must log in with SASL/SCRAM-SHA-256 as {@code user}: {@link #bootstrapServers()}
+     * is a SASL_PLAINTEXT listener. The node itself talks to itself over a PLAINTEXT listener, also used to
+     * create the user.
+     */
+    public static EmbeddedKafkaBroker startWithScram(String user, String password) {
+        try {
+            Path dataDirectory = Files.createTempDirectory("pgcdc-kafka-");
+            int internalPort = FreePorts.pick();
+            int controllerPort = FreePorts.pick();
+            int saslPort = FreePorts.pick();
+            Map<String, Object> settings = settings(dataDirectory, internalPort, controllerPort);
+            settings.put("listeners", "PLAINTEXT://127.0.0.1:" + internalPort + ",CONTROLLER://127.0.0.1:" + controllerPort
+                    + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+            settings.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + internalPort + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+            settings.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+            settings.put("sasl.enabled.mechanisms", "SCRAM-SHA-256");
+            settings.put("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            format(dataDirectory);
+            EmbeddedKafkaBroker internal = new EmbeddedKafkaBroker(settings, dataDirectory, "127.0.0.1:" + internalPort);
+            internal.startServer();
+            try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, internal.bootstrapServers))) {
+                admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), password))).all().get(30, TimeUnit.SECONDS);
+            }
+            return new EmbeddedKafkaBroker(settings, dataDirectory, "127.0.0.1:" + saslPort, internal.server);
         } catch (Exception e) {
             throw new CdcException(CdcException.Kind.INTERNAL, "the embedded Kafka broker failed to start: " + e.getMessage(), e);
         }
@@ -141,11 +181,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 .run();
     }
 
+    /** Waits on the PLAINTEXT listener, which needs no login whatever clients are asked for. */
     private void awaitReady() throws Exception {
-        Map<String, Object> settings = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        String advertised = (String) settings.get("advertised.listeners");
+        String plaintext = advertised.substring("PLAINTEXT://".length()).split(",")[0];
+        Map<String, Object> client = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, plaintext,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-        try (Admin admin = Admin.create(settings)) {
+        try (Admin admin = Admin.create(client)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).isEmpty()) {
                 if (System.nanoTime() > deadline) {
