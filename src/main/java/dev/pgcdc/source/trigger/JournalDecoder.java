@@ -3,10 +3,12 @@ package dev.pgcdc.source.trigger;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.event.RowChange;
+import dev.pgcdc.event.ZonedTimestamps;
 
 import java.util.List;
+import java.util.Set;
 
-/** Turns journal rows into change events. Pure: the key columns and the clock reading come in as arguments. */
+/** Turns journal rows into change events. Pure: the key columns, the timestamptz columns and the clock reading come in as arguments. */
 final class JournalDecoder {
 
     private final DebeziumEnvelope envelope;
@@ -15,8 +17,13 @@ final class JournalDecoder {
         this.envelope = envelope;
     }
 
-    List<ChangeEvent> decode(JournalRow row, List<String> keyColumns, long nowMillis) {
-        RowChange change = new RowChange(op(row.op()), row.table(), row.oldRow(), row.newRow(),
+    /**
+     * @param zonedColumns the row's columns that are or hold timestamptz: the journal holds row_to_json in
+     *                     UTC ({@code +00:00}), events carry {@code Z}
+     */
+    List<ChangeEvent> decode(JournalRow row, List<String> keyColumns, Set<String> zonedColumns, long nowMillis) {
+        RowChange change = new RowChange(op(row.op()), row.table(),
+                ZonedTimestamps.inColumns(row.oldRow(), zonedColumns), ZonedTimestamps.inColumns(row.newRow(), zonedColumns),
                 row.op() == 't' ? List.of() : keyColumns, row.txId(), row.committedAt().toEpochMilli(), null,
                 List.of(Long.toString(row.txId()), Long.toString(row.id())), List.of(), null);
         return envelope.events(change, nowMillis, new JournalPosition(row.id()), List.of());

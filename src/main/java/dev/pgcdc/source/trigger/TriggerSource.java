@@ -53,6 +53,7 @@ public final class TriggerSource implements Source {
     private final JournalReader reader;
     private final JournalDecoder decoder;
     private final PrimaryKeys primaryKeys = new PrimaryKeys();
+    private final ZonedColumns zonedColumns = new ZonedColumns();
     private final JournalRemoval removal;
     private JournalBatch lastBatch;
     /** The batch being read, or null between batches. */
@@ -120,6 +121,7 @@ public final class TriggerSource implements Source {
                 batch = lastBatch == null ? new JournalBatch(null, now) : lastBatch.followedBy(now);
                 lastIdRead = 0;
                 primaryKeys.refresh();
+                zonedColumns.refresh();
             }
             return readPage(connection);
         } catch (SQLException e) {
@@ -148,7 +150,7 @@ public final class TriggerSource implements Source {
         long nowMillis = System.currentTimeMillis();
         List<ChangeEvent> events = new ArrayList<>(rows.size() + 8);
         for (JournalRow row : rows) {
-            events.addAll(decoder.decode(row, primaryKeys.of(connection, row), nowMillis));
+            events.addAll(decoder.decode(row, primaryKeys.of(connection, row), zonedColumns.of(connection, row), nowMillis));
             removal.sent(row.id());
             lastIdRead = row.id();
         }
