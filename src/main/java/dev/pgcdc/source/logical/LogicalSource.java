@@ -81,6 +81,9 @@ public final class LogicalSource implements Source {
         Connection metadata = PostgresConnections.open(database, APPLICATION_NAME);
         try {
             boolean slotExists = LogicalPreflight.check(metadata, config);
+            for (String table : LogicalPreflight.tablesWithoutBeforeImages(metadata, config.publication())) {
+                log.warn(LogicalPreflight.noBeforeImageWarning(table));
+            }
             boolean messages = serverVersion(metadata) >= 140000;
             Lsn confirmed = slotExists ? confirmedFlush(metadata, config.slot()) : Lsn.ZERO;
             LogicalSource source = new LogicalSource(database, config, metadata, Catalog.currentDatabase(metadata), messages, confirmed);
