@@ -7,6 +7,7 @@ import dev.pgcdc.config.LogicalCaptureConfig;
 import dev.pgcdc.config.NotifyCaptureConfig;
 import dev.pgcdc.config.TriggerCaptureConfig;
 import dev.pgcdc.error.CdcException;
+import dev.pgcdc.event.SkippedOperations;
 import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaSink;
@@ -33,8 +34,9 @@ import java.util.function.Supplier;
 @Command(name = "capture", description = "Stream changes from PostgreSQL into Kafka until Ctrl-C / SIGTERM.",
         sortOptions = false, footer = {"%nOptions by mode (options of another mode are refused):",
                 "  notify   --channel, --topic, --key-field",
-                "  trigger  --topic-prefix, --no-tombstones, --poll-interval, --batch-size",
-                "  logical  --slot, --publication, --topic-prefix, --no-tombstones, --heartbeat-interval, --transaction-topic",
+                "  trigger  --topic-prefix, --no-tombstones, --poll-interval, --batch-size, --skipped-operations",
+                "  logical  --slot, --publication, --topic-prefix, --no-tombstones, --heartbeat-interval, --transaction-topic,",
+                "           --skipped-operations",
                 "%nExample: pgcdc capture --mode logical --db jdbc:postgresql://localhost:5432/shop --kafka localhost:9092"})
 final class CaptureCommand implements Callable<Integer> {
 
@@ -86,6 +88,12 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--transaction-topic",
             description = "logical: publish transaction BEGIN/END events on PREFIX.transaction, as Debezium does")
     boolean transactionTopic;
+
+    @Option(names = "--skipped-operations", paramLabel = "c,u,d,t|none",
+            description = "trigger, logical: kinds of change not published, as Debezium's skipped.operations: c (create), "
+                    + "u (update), d (delete), t (truncate), comma-separated, or none (the default). Skipped truncates "
+                    + "are counted in the log")
+    String skippedOperations;
 
     @Option(names = "--on-bad-record", paramLabel = "POLICY", defaultValue = "fail",
             description = "A change that cannot be encoded or that Kafka refuses for good (e.g. over max.message.bytes): "
@@ -142,7 +150,8 @@ final class CaptureCommand implements Callable<Integer> {
             capture.await();
         } finally {
             capture.close();
-            out.println("Stopped: " + capture.delivered() + " change(s) delivered to Kafka.");
+            out.println("Stopped: " + capture.delivered() + " change(s) delivered to Kafka"
+                    + (source.skippedTruncates() == 0 ? "." : ", " + source.skippedTruncates() + " truncate(s) skipped (--skipped-operations)."));
             out.flush();
         }
         return ExitCodes.OK;
@@ -169,8 +178,9 @@ final class CaptureCommand implements Callable<Integer> {
 
     private Plan notifyPlan(DatabaseConfig databaseConfig) {
         rejectOptionsOfOtherMode(topicPrefix != null || noTombstones || pollInterval != null || slot != null
-                || publication != null || heartbeatInterval != null || transactionTopic,
-                "--topic-prefix, --no-tombstones, --poll-interval, --slot, --publication, --heartbeat-interval, --transaction-topic");
+                || publication != null || heartbeatInterval != null || transactionTopic || skippedOperations != null,
+                "--topic-prefix, --no-tombstones, --poll-interval, --slot, --publication, --heartbeat-interval, --transaction-topic, "
+                        + "--skipped-operations");
         NotifyCaptureConfig notify = new NotifyCaptureConfig(channels, topic, keyField);
         return new Plan(() -> NotifySource.open(databaseConfig, notify), notify.topics(),
                 "NOTIFY on " + notify.channels() + " -> topic(s) " + notify.channels().stream().map(notify::topicFor).distinct().toList());
@@ -180,7 +190,8 @@ final class CaptureCommand implements Callable<Integer> {
         rejectOptionsOfOtherMode(!channels.isEmpty() || topic != null || keyField != null, "--channel, --topic, --key-field");
         rejectOptionsOfOtherMode(slot != null || publication != null || heartbeatInterval != null || transactionTopic,
                 "--slot, --publication, --heartbeat-interval, --transaction-topic");
-        TriggerCaptureConfig trigger = new TriggerCaptureConfig(topicPrefix, !noTombstones, pollInterval, batchSize);
+        TriggerCaptureConfig trigger = new TriggerCaptureConfig(topicPrefix, !noTombstones, pollInterval, batchSize,
+                SkippedOperations.parse(skippedOperations));
         List<String> topics = TriggerSource.topicsOfCapturedTables(databaseConfig, trigger);
         return new Plan(() -> TriggerSource.open(databaseConfig, trigger), topics, "journal pgcdc.journal -> topics " + topics);
     }
@@ -189,7 +200,7 @@ final class CaptureCommand implements Callable<Integer> {
         rejectOptionsOfOtherMode(!channels.isEmpty() || topic != null || keyField != null, "--channel, --topic, --key-field");
         rejectOptionsOfOtherMode(pollInterval != null, "--poll-interval");
         LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, topicPrefix, !noTombstones, heartbeatInterval,
-                transactionTopic, onBadRecord);
+                transactionTopic, onBadRecord, SkippedOperations.parse(skippedOperations));
         List<String> topics = LogicalSource.topicsOfPublishedTables(databaseConfig, logical);
         return new Plan(() -> LogicalSource.open(databaseConfig, logical), topics,
                 "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics);

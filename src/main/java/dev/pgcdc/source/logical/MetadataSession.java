@@ -4,6 +4,7 @@ import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.source.Backoff;
 import dev.pgcdc.source.PostgresConnections;
+import dev.pgcdc.source.SkippedTruncates;
 import dev.pgcdc.source.PostgresErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,18 @@ final class MetadataSession implements TypeResolver.Catalog, AutoCloseable {
             }
         } catch (SQLException | CdcException e) {
             failed("heartbeat", e);
+        }
+    }
+
+    /** Shows {@code pgcdc status} how many truncates this capture skipped (see {@link SkippedTruncates}). */
+    void announceSkippedTruncates(long count) {
+        try {
+            Connection open = connection(false);
+            if (open != null) {
+                SkippedTruncates.announce(open, LogicalSource.APPLICATION_NAME, count);
+            }
+        } catch (SQLException | CdcException e) {
+            failed("skipped-truncate notice", e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.pgcdc.source.trigger;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.event.RowChange;
+import dev.pgcdc.event.SkippedOperations;
 import dev.pgcdc.event.ZonedTimestamps;
 
 import java.util.List;
@@ -12,9 +13,16 @@ import java.util.Set;
 final class JournalDecoder {
 
     private final DebeziumEnvelope envelope;
+    private final SkippedOperations skipped;
 
-    JournalDecoder(DebeziumEnvelope envelope) {
+    JournalDecoder(DebeziumEnvelope envelope, SkippedOperations skipped) {
         this.envelope = envelope;
+        this.skipped = skipped;
+    }
+
+    /** Whether the row's change is one {@code --skipped-operations} leaves out: {@link #decode} gives it no event. */
+    boolean skips(JournalRow row) {
+        return skipped.skips(op(row.op()));
     }
 
     /**
@@ -22,6 +30,9 @@ final class JournalDecoder {
      *                     UTC ({@code +00:00}), events carry {@code Z}
      */
     List<ChangeEvent> decode(JournalRow row, List<String> keyColumns, Set<String> zonedColumns, long nowMillis) {
+        if (skips(row)) {
+            return List.of();
+        }
         RowChange change = new RowChange(op(row.op()), row.table(),
                 ZonedTimestamps.inColumns(row.oldRow(), zonedColumns), ZonedTimestamps.inColumns(row.newRow(), zonedColumns),
                 row.op() == 't' ? List.of() : keyColumns, row.txId(), row.committedAt().toEpochMilli(), null,
