@@ -8,6 +8,8 @@ import dev.pgcdc.config.NotifyCaptureConfig;
 import dev.pgcdc.config.TriggerCaptureConfig;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.SkippedOperations;
+import dev.pgcdc.event.ValueFormat;
+import dev.pgcdc.source.ConnectFormattedSource;
 import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaSink;
@@ -95,6 +97,15 @@ final class CaptureCommand implements Callable<Integer> {
                     + "are counted in the log")
     String skippedOperations;
 
+    @Option(names = "--value-format", paramLabel = "json|json-with-schema",
+            description = "trigger, logical: json (default), or json-with-schema: Kafka Connect's JsonConverter form "
+                    + "{\"schema\":...,\"payload\":...} (schemas.enable=true) with Debezium's type names")
+    String valueFormat;
+
+    @Option(names = "--key-format", paramLabel = "json|json-with-schema",
+            description = "trigger, logical: the same for keys (default json)")
+    String keyFormat;
+
     @Option(names = "--on-bad-record", paramLabel = "POLICY", defaultValue = "fail",
             description = "A change that cannot be encoded or that Kafka refuses for good (e.g. over max.message.bytes): "
                     + "fail (stop, non-zero exit), dlq (to TOPIC.dlq, then go on) or skip (log, then go on). Default: ${DEFAULT-VALUE}")
@@ -178,9 +189,10 @@ final class CaptureCommand implements Callable<Integer> {
 
     private Plan notifyPlan(DatabaseConfig databaseConfig) {
         rejectOptionsOfOtherMode(topicPrefix != null || noTombstones || pollInterval != null || slot != null
-                || publication != null || heartbeatInterval != null || transactionTopic || skippedOperations != null,
+                || publication != null || heartbeatInterval != null || transactionTopic || skippedOperations != null
+                || valueFormat != null || keyFormat != null,
                 "--topic-prefix, --no-tombstones, --poll-interval, --slot, --publication, --heartbeat-interval, --transaction-topic, "
-                        + "--skipped-operations");
+                        + "--skipped-operations, --value-format, --key-format");
         NotifyCaptureConfig notify = new NotifyCaptureConfig(channels, topic, keyField);
         return new Plan(() -> NotifySource.open(databaseConfig, notify), notify.topics(),
                 "NOTIFY on " + notify.channels() + " -> topic(s) " + notify.channels().stream().map(notify::topicFor).distinct().toList());
@@ -193,7 +205,8 @@ final class CaptureCommand implements Callable<Integer> {
         TriggerCaptureConfig trigger = new TriggerCaptureConfig(topicPrefix, !noTombstones, pollInterval, batchSize,
                 SkippedOperations.parse(skippedOperations));
         List<String> topics = TriggerSource.topicsOfCapturedTables(databaseConfig, trigger);
-        return new Plan(() -> TriggerSource.open(databaseConfig, trigger), topics, "journal pgcdc.journal -> topics " + topics);
+        return new Plan(() -> formatted(TriggerSource.open(databaseConfig, trigger), databaseConfig), topics,
+                "journal pgcdc.journal -> topics " + topics);
     }
 
     private Plan logicalPlan(DatabaseConfig databaseConfig) {
@@ -202,8 +215,18 @@ final class CaptureCommand implements Callable<Integer> {
         LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, topicPrefix, !noTombstones, heartbeatInterval,
                 transactionTopic, onBadRecord, SkippedOperations.parse(skippedOperations));
         List<String> topics = LogicalSource.topicsOfPublishedTables(databaseConfig, logical);
-        return new Plan(() -> LogicalSource.open(databaseConfig, logical), topics,
+        return new Plan(() -> formatted(LogicalSource.open(databaseConfig, logical), databaseConfig), topics,
                 "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics);
+    }
+
+    /** The source as is, or writing Kafka Connect's json-with-schema form when asked. */
+    private Source formatted(Source source, DatabaseConfig databaseConfig) {
+        ValueFormat keys = ValueFormat.parse(keyFormat, "--key-format");
+        ValueFormat values = ValueFormat.parse(valueFormat, "--value-format");
+        if (keys == ValueFormat.JSON && values == ValueFormat.JSON) {
+            return source;
+        }
+        return new ConnectFormattedSource(source, databaseConfig, keys, values);
     }
 
     private void rejectOptionsOfOtherMode(boolean given, String options) {
