@@ -8,8 +8,11 @@ import dev.pgcdc.config.LogicalCaptureConfig;
 import dev.pgcdc.config.NotifyCaptureConfig;
 import dev.pgcdc.config.TriggerCaptureConfig;
 import dev.pgcdc.error.CdcException;
+import dev.pgcdc.event.SkippedOperations;
+import dev.pgcdc.event.ValueFormat;
 import dev.pgcdc.observe.Observation;
 import dev.pgcdc.observe.SourceProbe;
+import dev.pgcdc.source.ConnectFormattedSource;
 import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.sink.Sink;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
@@ -39,8 +42,9 @@ import java.util.function.Supplier;
 @Command(name = "capture", description = "Stream changes from PostgreSQL into Kafka until Ctrl-C / SIGTERM.",
         sortOptions = false, footer = {"%nOptions by mode (options of another mode are refused):",
                 "  notify   --channel, --topic, --key-field",
-                "  trigger  --topic-prefix, --no-tombstones, --poll-interval, --batch-size",
-                "  logical  --slot, --publication, --topic-prefix, --no-tombstones, --heartbeat-interval, --transaction-topic",
+                "  trigger  --topic-prefix, --no-tombstones, --poll-interval, --batch-size, --skipped-operations",
+                "  logical  --slot, --publication, --topic-prefix, --no-tombstones, --heartbeat-interval, --transaction-topic,",
+                "           --skipped-operations",
                 "%nExample: pgcdc capture --mode logical --db jdbc:postgresql://localhost:5432/shop --kafka localhost:9092"})
 final class CaptureCommand implements Callable<Integer> {
 
@@ -92,6 +96,21 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--transaction-topic",
             description = "logical: publish transaction BEGIN/END events on PREFIX.transaction, as Debezium does")
     boolean transactionTopic;
+
+    @Option(names = "--skipped-operations", paramLabel = "c,u,d,t|none",
+            description = "trigger, logical: kinds of change not published, as Debezium's skipped.operations: c (create), "
+                    + "u (update), d (delete), t (truncate), comma-separated, or none (the default). Skipped truncates "
+                    + "are counted in the log")
+    String skippedOperations;
+
+    @Option(names = "--value-format", paramLabel = "json|json-with-schema",
+            description = "trigger, logical: json (default), or json-with-schema: Kafka Connect's JsonConverter form "
+                    + "{\"schema\":...,\"payload\":...} (schemas.enable=true) with Debezium's type names")
+    String valueFormat;
+
+    @Option(names = "--key-format", paramLabel = "json|json-with-schema",
+            description = "trigger, logical: the same for keys (default json)")
+    String keyFormat;
 
     @Option(names = "--on-bad-record", paramLabel = "POLICY", defaultValue = "fail",
             description = "A change that cannot be encoded or that Kafka refuses for good (e.g. over max.message.bytes): "
@@ -184,7 +203,8 @@ final class CaptureCommand implements Callable<Integer> {
             if (observation != null) {
                 observation.close();
             }
-            out.println("Stopped: " + capture.delivered() + " change(s) delivered to Kafka.");
+            out.println("Stopped: " + capture.delivered() + " change(s) delivered to Kafka"
+                    + (source.skippedTruncates() == 0 ? "." : ", " + source.skippedTruncates() + " truncate(s) skipped (--skipped-operations)."));
             out.flush();
         }
         return ExitCodes.OK;
@@ -228,8 +248,10 @@ final class CaptureCommand implements Callable<Integer> {
 
     private Plan notifyPlan(DatabaseConfig databaseConfig) {
         rejectOptionsOfOtherMode(topicPrefix != null || noTombstones || pollInterval != null || slot != null
-                || publication != null || heartbeatInterval != null || transactionTopic,
-                "--topic-prefix, --no-tombstones, --poll-interval, --slot, --publication, --heartbeat-interval, --transaction-topic");
+                || publication != null || heartbeatInterval != null || transactionTopic || skippedOperations != null
+                || valueFormat != null || keyFormat != null,
+                "--topic-prefix, --no-tombstones, --poll-interval, --slot, --publication, --heartbeat-interval, --transaction-topic, "
+                        + "--skipped-operations, --value-format, --key-format");
         NotifyCaptureConfig notify = new NotifyCaptureConfig(channels, topic, keyField);
         return new Plan(() -> NotifySource.open(databaseConfig, notify), notify.topics(),
                 "NOTIFY on " + notify.channels() + " -> topic(s) " + notify.channels().stream().map(notify::topicFor).distinct().toList());
@@ -239,19 +261,31 @@ final class CaptureCommand implements Callable<Integer> {
         rejectOptionsOfOtherMode(!channels.isEmpty() || topic != null || keyField != null, "--channel, --topic, --key-field");
         rejectOptionsOfOtherMode(slot != null || publication != null || heartbeatInterval != null || transactionTopic,
                 "--slot, --publication, --heartbeat-interval, --transaction-topic");
-        TriggerCaptureConfig trigger = new TriggerCaptureConfig(topicPrefix, !noTombstones, pollInterval, batchSize);
+        TriggerCaptureConfig trigger = new TriggerCaptureConfig(topicPrefix, !noTombstones, pollInterval, batchSize,
+                SkippedOperations.parse(skippedOperations));
         List<String> topics = TriggerSource.topicsOfCapturedTables(databaseConfig, trigger);
-        return new Plan(() -> TriggerSource.open(databaseConfig, trigger), topics, "journal pgcdc.journal -> topics " + topics);
+        return new Plan(() -> formatted(TriggerSource.open(databaseConfig, trigger), databaseConfig), topics,
+                "journal pgcdc.journal -> topics " + topics);
     }
 
     private Plan logicalPlan(DatabaseConfig databaseConfig) {
         rejectOptionsOfOtherMode(!channels.isEmpty() || topic != null || keyField != null, "--channel, --topic, --key-field");
         rejectOptionsOfOtherMode(pollInterval != null, "--poll-interval");
         LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, topicPrefix, !noTombstones, heartbeatInterval,
-                transactionTopic, onBadRecord);
+                transactionTopic, onBadRecord, SkippedOperations.parse(skippedOperations));
         List<String> topics = LogicalSource.topicsOfPublishedTables(databaseConfig, logical);
-        return new Plan(() -> LogicalSource.open(databaseConfig, logical), topics,
+        return new Plan(() -> formatted(LogicalSource.open(databaseConfig, logical), databaseConfig), topics,
                 "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics);
+    }
+
+    /** The source as is, or writing Kafka Connect's json-with-schema form when asked. */
+    private Source formatted(Source source, DatabaseConfig databaseConfig) {
+        ValueFormat keys = ValueFormat.parse(keyFormat, "--key-format");
+        ValueFormat values = ValueFormat.parse(valueFormat, "--value-format");
+        if (keys == ValueFormat.JSON && values == ValueFormat.JSON) {
+            return source;
+        }
+        return new ConnectFormattedSource(source, databaseConfig, keys, values);
     }
 
     private void rejectOptionsOfOtherMode(boolean given, String options) {

@@ -105,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
         Source source;
         if (mode == CaptureMode.logical) {
             LogicalCaptureConfig logical = new LogicalCaptureConfig(null, null, null, true, null, false);
-            LogicalSetup.install(database, logical.publication(), List.of(SALES), false, false);
+            LogicalSetup.install(database, logical.publication(), List.of(SALES), false, true);
             topic = LogicalSource.topicsOfPublishedTables(database, logical).get(0);
             source = LogicalSource.open(database, logical);
         } else if (mode == CaptureMode.trigger) {

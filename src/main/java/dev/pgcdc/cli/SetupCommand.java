@@ -50,8 +50,13 @@ final class SetupCommand implements Callable<Integer> {
     @Option(names = "--publication", paramLabel = "NAME", description = "logical: publication name (default: pgcdc)")
     String publication;
 
-    @Option(names = "--replica-identity-full",
-            description = "logical: set REPLICA IDENTITY FULL on the tables, so updates and deletes carry the whole old row")
+    @Option(names = "--replica-identity", paramLabel = "full|default",
+            description = "logical: full (default) sets REPLICA IDENTITY FULL on the captured tables, so every update "
+                    + "and delete carries the whole old row (Flink SQL and other changelog consumers need it); "
+                    + "default leaves their replica identity as it is")
+    String replicaIdentity = "full";
+
+    @Option(names = "--replica-identity-full", hidden = true, description = "Same as --replica-identity full, the default")
     boolean replicaIdentityFull;
 
     @Spec
@@ -102,11 +107,19 @@ final class SetupCommand implements Callable<Integer> {
     private void setUpLogical(DatabaseConfig config, PrintWriter out) {
         String publicationName = new LogicalCaptureConfig(null, publication, null, true, null, false).publication();
         if (!tables.isEmpty() || allTables || removeTables.isEmpty()) {
-            LogicalSetup.Publication result = LogicalSetup.install(config, publicationName, tableIds(tables), allTables,
-                    replicaIdentityFull);
+            boolean full = replicaIdentityIsFull();
+            LogicalSetup.Publication result = LogicalSetup.install(config, publicationName, tableIds(tables), allTables, full);
             out.println("Publication " + publicationName + " ready: " + (allTables ? "all tables" : result.published())
-                    + (replicaIdentityFull ? ", REPLICA IDENTITY FULL" : "")
                     + ". The slot is created by the first `pgcdc capture --mode logical`.");
+            if (full) {
+                out.println("REPLICA IDENTITY FULL on " + (allTables ? "every published table" : tableIds(tables))
+                        + (result.madeFull().isEmpty() ? " (already set)" : " (set now on " + result.madeFull() + ")")
+                        + ": updates and deletes carry the whole old row, as Flink SQL and other changelog consumers need"
+                        + " (--replica-identity default leaves it as it is).");
+            } else {
+                out.println("REPLICA IDENTITY left as it is (--replica-identity default): unless a table is FULL, its updates "
+                        + "carry no before image and unchanged TOASTed values are missing from them.");
+            }
             result.warnings().forEach(this::warn);
         }
         if (!removeTables.isEmpty()) {
@@ -115,6 +128,18 @@ final class SetupCommand implements Callable<Integer> {
             out.println("Publication " + publicationName + " now publishes " + result.published() + ".");
             result.warnings().forEach(this::warn);
         }
+    }
+
+    private boolean replicaIdentityIsFull() {
+        if (!replicaIdentity.equals("full") && !replicaIdentity.equals("default")) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "--replica-identity must be full or default, not '"
+                    + replicaIdentity + "'");
+        }
+        if (replicaIdentityFull && replicaIdentity.equals("default")) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION,
+                    "--replica-identity-full and --replica-identity default contradict each other: pass one");
+        }
+        return replicaIdentity.equals("full");
     }
 
     private void reportRemoval(PrintWriter out, List<TableId> removed, String from) {

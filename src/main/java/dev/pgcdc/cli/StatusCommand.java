@@ -6,6 +6,7 @@ import dev.pgcdc.config.LogicalCaptureConfig;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.observe.Attention;
 import dev.pgcdc.observe.StatusJson;
+import dev.pgcdc.source.SkippedTruncates;
 import dev.pgcdc.source.logical.LogicalSetup;
 import dev.pgcdc.source.trigger.JournalSchema;
 import picocli.CommandLine.Command;
@@ -65,8 +66,12 @@ final class StatusCommand implements Callable<Integer> {
         List<String> attention = Attention.of(slotStatus, slotTablesWithoutKey, maxRetainedBytes, journal);
 
         PrintWriter out = spec.commandLine().getOut();
+        boolean found = mode == null ? slotStatus != null || journal != null
+                : mode == CaptureMode.logical ? slotStatus != null : journal != null;
+        List<SkippedTruncates.Running> skipping = found ? SkippedTruncates.running(config) : List.of();
         if (format == Format.json) {
-            out.println(StatusJson.render(logicalAsked ? slotName() : null, slotStatus, slotTablesWithoutKey, triggerAsked, journal, attention));
+            out.println(StatusJson.render(logicalAsked ? slotName() : null, slotStatus, slotTablesWithoutKey, triggerAsked, journal,
+                    skipping, attention));
         } else {
             if (logicalAsked) {
                 out.println(logicalLine(slotStatus));
@@ -74,11 +79,13 @@ final class StatusCommand implements Callable<Integer> {
             if (triggerAsked) {
                 out.println(triggerLine(journal));
             }
+            for (SkippedTruncates.Running capture : skipping) {
+                out.println("skipped: capture process " + capture.pid() + " (" + capture.application() + ") skipped "
+                        + capture.skipped() + " truncate(s) since it started (--skipped-operations): their rows stay downstream");
+            }
             attention.forEach(line -> out.println("attention: " + line));
         }
         out.flush();
-        boolean found = mode == null ? slotStatus != null || journal != null
-                : mode == CaptureMode.logical ? slotStatus != null : journal != null;
         if (!found) {
             spec.commandLine().getErr().println("pgcdc: nothing to report in " + config.redactedUrl()
                     + (mode == CaptureMode.logical ? ": replication slot '" + slotName() + "' does not exist (capture --mode logical creates it)"

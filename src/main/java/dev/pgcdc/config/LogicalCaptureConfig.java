@@ -1,6 +1,7 @@
 package dev.pgcdc.config;
 
 import dev.pgcdc.error.CdcException;
+import dev.pgcdc.event.SkippedOperations;
 
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -18,9 +19,17 @@ import java.util.regex.Pattern;
  *                          {@code transaction} block in each event, as Debezium does (flag {@code --transaction-topic})
  * @param onBadRecord       what to do with a change that cannot be encoded or published (flag {@code --on-bad-record},
  *                          default {@code fail})
+ * @param skippedOperations the kinds of change not published (flag {@code --skipped-operations}, default none)
  */
 public record LogicalCaptureConfig(String slot, String publication, String topicPrefix, boolean tombstones,
-                                   Duration heartbeatInterval, boolean transactionTopic, BadRecordPolicy onBadRecord) {
+                                   Duration heartbeatInterval, boolean transactionTopic, BadRecordPolicy onBadRecord,
+                                   SkippedOperations skippedOperations) {
+
+    /** Publishing every kind of change. */
+    public LogicalCaptureConfig(String slot, String publication, String topicPrefix, boolean tombstones,
+                                Duration heartbeatInterval, boolean transactionTopic, BadRecordPolicy onBadRecord) {
+        this(slot, publication, topicPrefix, tombstones, heartbeatInterval, transactionTopic, onBadRecord, SkippedOperations.NONE);
+    }
 
     /** With the default bad-record policy, {@code fail}. */
     public LogicalCaptureConfig(String slot, String publication, String topicPrefix, boolean tombstones,
@@ -38,6 +47,7 @@ public record LogicalCaptureConfig(String slot, String publication, String topic
         topicPrefix = topicPrefix == null ? TriggerCaptureConfig.DEFAULT_TOPIC_PREFIX : topicPrefix;
         heartbeatInterval = heartbeatInterval == null ? Duration.ofSeconds(10) : heartbeatInterval;
         onBadRecord = onBadRecord == null ? BadRecordPolicy.FAIL : onBadRecord;
+        skippedOperations = skippedOperations == null ? SkippedOperations.NONE : skippedOperations;
         if (!SLOT_NAME.matcher(slot).matches()) {
             throw new CdcException(CdcException.Kind.CONFIGURATION,
                     "--slot '" + slot + "' is not a valid slot name: use 1 to 63 of a-z 0-9 _");

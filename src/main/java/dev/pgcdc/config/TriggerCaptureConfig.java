@@ -1,6 +1,7 @@
 package dev.pgcdc.config;
 
 import dev.pgcdc.error.CdcException;
+import dev.pgcdc.event.SkippedOperations;
 
 import java.time.Duration;
 
@@ -13,8 +14,15 @@ import java.time.Duration;
  * @param pollInterval the pause between two journal batches (flag {@code --poll-interval}, default 20ms):
  *                     the longest a change waits before it is read; each read is two short queries
  * @param batchSize    journal rows read per query (flag {@code --batch-size}, default 500)
+ * @param skippedOperations the kinds of change not published (flag {@code --skipped-operations}, default none)
  */
-public record TriggerCaptureConfig(String topicPrefix, boolean tombstones, Duration pollInterval, int batchSize) {
+public record TriggerCaptureConfig(String topicPrefix, boolean tombstones, Duration pollInterval, int batchSize,
+                                   SkippedOperations skippedOperations) {
+
+    /** Publishing every kind of change. */
+    public TriggerCaptureConfig(String topicPrefix, boolean tombstones, Duration pollInterval, int batchSize) {
+        this(topicPrefix, tombstones, pollInterval, batchSize, SkippedOperations.NONE);
+    }
 
     public static final String DEFAULT_TOPIC_PREFIX = "pgcdc";
 
@@ -25,6 +33,7 @@ public record TriggerCaptureConfig(String topicPrefix, boolean tombstones, Durat
         if (!KafkaTopicNames.isValid(topicPrefix)) {
             throw new CdcException(CdcException.Kind.CONFIGURATION, KafkaTopicNames.problem("--topic-prefix", topicPrefix));
         }
+        skippedOperations = skippedOperations == null ? SkippedOperations.NONE : skippedOperations;
         if (pollInterval == null) {
             pollInterval = Duration.ofMillis(20);
         }

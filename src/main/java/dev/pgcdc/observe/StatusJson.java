@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgcdc.event.Json;
+import dev.pgcdc.source.SkippedTruncates;
 import dev.pgcdc.source.logical.LogicalSetup.SlotStatus;
 import dev.pgcdc.source.trigger.JournalSchema.Backlog;
 
@@ -25,9 +26,10 @@ public final class StatusJson {
      * @param slot       null when that slot does not exist
      * @param journalAsked whether the trigger mode was asked about
      * @param journal    null when it is not installed
+     * @param skipping   running captures that skipped truncates (--skipped-operations t)
      */
     public static String render(String slotName, SlotStatus slot, List<String> slotTablesWithoutKey, boolean journalAsked,
-                                Backlog journal, List<String> attention) {
+                                Backlog journal, List<SkippedTruncates.Running> skipping, List<String> attention) {
         ObjectNode root = NODES.objectNode();
         if (slotName != null) {
             root.set("logical", logical(slotName, slot, slotTablesWithoutKey));
@@ -35,6 +37,9 @@ public final class StatusJson {
         if (journalAsked) {
             root.set("trigger", trigger(journal));
         }
+        ArrayNode skipped = root.putArray("skipped_truncates");
+        skipping.forEach(capture -> skipped.addObject().put("pid", capture.pid()).put("application", capture.application())
+                .put("count", capture.skipped()));
         ArrayNode lines = root.putArray("attention");
         attention.forEach(lines::add);
         return Json.write(root);

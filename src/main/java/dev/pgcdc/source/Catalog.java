@@ -39,6 +39,40 @@ public final class Catalog {
         }
     }
 
+    // Follows domains to their base type, arrays to their element type and composites to their fields.
+    private static final String ZONED_TIMESTAMP_COLUMNS = """
+            WITH RECURSIVE holds(attname, typid, depth) AS (
+                SELECT a.attname, a.atttypid, 0 FROM pg_attribute a
+                WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped
+              UNION ALL
+                SELECT h.attname, n.typid, h.depth + 1
+                FROM holds h JOIN pg_type t ON t.oid = h.typid
+                CROSS JOIN LATERAL (
+                    SELECT t.typbasetype WHERE t.typtype = 'd'
+                    UNION ALL SELECT t.typelem WHERE t.typcategory = 'A' AND t.typelem <> 0
+                    UNION ALL SELECT f.atttypid FROM pg_attribute f
+                              WHERE t.typtype = 'c' AND f.attrelid = t.typrelid AND f.attnum > 0 AND NOT f.attisdropped
+                ) n(typid)
+                WHERE h.depth < 16
+            )
+            SELECT DISTINCT attname FROM holds WHERE typid = 'timestamptz'::regtype ORDER BY 1""";
+
+    /** The columns of the table with this oid whose type is or holds {@code timestamptz}; empty when none or no table. */
+    public static List<String> zonedTimestampColumns(Connection connection, long tableOid) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(ZONED_TIMESTAMP_COLUMNS.formatted("?::oid"))) {
+            query.setLong(1, tableOid);
+            return columnNames(query);
+        }
+    }
+
+    /** The columns of the table whose type is or holds {@code timestamptz}; empty when none or no table. */
+    public static List<String> zonedTimestampColumns(Connection connection, TableId table) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(ZONED_TIMESTAMP_COLUMNS.formatted("to_regclass(?)"))) {
+            query.setString(1, table.quoted());
+            return columnNames(query);
+        }
+    }
+
     private static List<String> columnNames(PreparedStatement query) throws SQLException {
         List<String> columns = new ArrayList<>();
         try (ResultSet rows = query.executeQuery()) {

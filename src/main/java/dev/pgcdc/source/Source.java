@@ -30,6 +30,11 @@ public interface Source extends AutoCloseable {
         return null;
     }
 
+    /** How many truncates were not published since start because {@code --skipped-operations} holds {@code t}. */
+    default long skippedTruncates() {
+        return 0;
+    }
+
     /** Every change up to and including {@code position} is acknowledged by the sink. */
     void commit(Position position);
 

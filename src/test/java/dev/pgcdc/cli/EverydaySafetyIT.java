@@ -26,7 +26,8 @@ class EverydaySafetyIT {
     @Test
     void setupWarnsAboutATableWithoutKeyOrReplicaIdentityWithTheFix() {
         TestServices.execute(database, "CREATE TABLE nopk (a int)");
-        CliRun run = CliRun.of("setup", "--db", database.url(), "--user", "postgres", "--mode", "logical", "--table", "public.nopk");
+        CliRun run = CliRun.of("setup", "--db", database.url(), "--user", "postgres", "--mode", "logical", "--table", "public.nopk",
+                "--replica-identity", "default");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.err()).hasLineCount(1).startsWith("pgcdc: warning: table public.nopk has no primary key and no replica identity")
                 .contains("ALTER TABLE public.nopk REPLICA IDENTITY FULL");

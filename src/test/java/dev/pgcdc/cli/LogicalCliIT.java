@@ -30,7 +30,7 @@ class LogicalCliIT {
             TestServices.execute(database, "INSERT INTO orders VALUES (1, 10.50); UPDATE orders SET total = 12.00 WHERE id = 1");
             CliRun consume = CliRun.of("consume", "--kafka", kafka.bootstrapServers(), "--topic", prefix + ".public.orders",
                     "--from-beginning", "--max", "2", "--timeout", "30s");
-            assertThat(consume.out()).contains("INSERT public.orders id=1 total=10.50", "UPDATE public.orders id=1 total=12.00");
+            assertThat(consume.out()).contains("INSERT public.orders id=1 total=10.50", "key={\"id\":1} UPDATE public.orders total: 10.50 -> 12.00");
 
             CliRun status = CliRun.of("status", "--db", database.url(), "--user", "postgres", "--slot", prefix);
             assertThat(status.out()).contains("logical: slot " + prefix + " streaming to process", "retaining")
@@ -62,7 +62,7 @@ class LogicalCliIT {
             assertThat(demo.output())
                     .contains("the tutorial end to end in logical mode")
                     .contains("Running: 10 insert(s), 2 update(s), 1 delete(s)")
-                    .contains("UPDATE public.sales id=1")
+                    .contains("key={\"id\":1} UPDATE public.sales amount: 10.00 -> 11.00")
                     .contains("(tombstone)")
                     .contains("(14 record(s) in all)");
         }

@@ -33,7 +33,8 @@ public final class TypeMatrix {
                     ts timestamp, tstz timestamptz, span interval, u uuid, j json, jb jsonb,
                     ints int[], texts text[], stamps timestamptz[], feeling mood, feelings mood[], nothing text,
                     dom posint, doms posint[], duo pair, duos pair[], wrapped wrap, ranges int4range[], boxes box[],
-                    points point[], lsns pg_lsn[], xmls xml[], bc_tstz timestamptz, far_tstz timestamptz)""");
+                    points point[], lsns pg_lsn[], xmls xml[], bc_tstz timestamptz, far_tstz timestamptz,
+                    looks_like_tstz text)""");
     }
 
     public static void insertFromAForeignSession(DatabaseConfig database) {
@@ -51,11 +52,31 @@ public final class TypeMatrix {
                     5, ARRAY[1, 2]::posint[], ROW(1, 'q')::pair, ARRAY[ROW(1, 'x y'), ROW(NULL, ''), NULL]::pair[],
                     ROW(ROW(1, 'say "hi", \\ ok'), 1.5)::wrap, ARRAY['[1,3)', 'empty']::int4range[],
                     ARRAY[box '((0,0),(1,1))', box '((2,2),(3,3))'], ARRAY[point '(1,2)', NULL], ARRAY['0/16B3748'::pg_lsn], ARRAY['<a x="1">t</a>'::xml],
-                    '0044-03-15 12:00:00+00 BC', '10000-01-01 00:00:00+00')""");
+                    '0044-03-15 12:00:00+00 BC', '10000-01-01 00:00:00+00',
+                    '2024-01-01T00:00:00+00:00')""");
     }
 
-    /** The reference: {@code row_to_json} of the row, read in UTC with default output settings. */
+    /**
+     * The reference: {@code row_to_json} of the row, read in UTC with default output settings, after pgcdc's
+     * one documented normalisation: timestamptz values end in {@code Z}, not {@code +00:00}. Spelled out
+     * here, column by column, independently of the product's code; {@code looks_like_tstz} (text) keeps its
+     * {@code +00:00}.
+     */
     public static String rowToJson(DatabaseConfig database) throws SQLException {
+        String reference = rowToJsonAsPostgresqlWritesIt(database);
+        String normalised = reference
+                .replaceFirst("(\"tstz\":\"[^\"]+)\\+00:00\"", "$1Z\"")
+                .replaceFirst("(\"bc_tstz\":\"[^\"]+)\\+00:00 BC\"", "$1Z BC\"")
+                .replaceFirst("(\"far_tstz\":\"[^\"]+)\\+00:00\"", "$1Z\"")
+                .replaceFirst("(\"stamps\":\\[\"[^\"]+)\\+00:00\"", "$1Z\"");
+        if (normalised.split("\\+00:00", -1).length != 2) { // only looks_like_tstz keeps one
+            throw new IllegalStateException("the type matrix changed: update its normalisation " + normalised);
+        }
+        return normalised;
+    }
+
+    /** {@code row_to_json} of the row, read in UTC with default output settings. */
+    public static String rowToJsonAsPostgresqlWritesIt(DatabaseConfig database) throws SQLException {
         try (Connection connection = TestServices.connect(database); Statement statement = connection.createStatement()) {
             statement.execute("SET TimeZone = 'UTC'");
             try (ResultSet rs = statement.executeQuery("SELECT row_to_json(e)::text FROM everything e")) {

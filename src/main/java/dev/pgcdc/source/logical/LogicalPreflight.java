@@ -100,6 +100,35 @@ final class LogicalPreflight {
         return unkeyable;
     }
 
+    /**
+     * Published tables whose REPLICA IDENTITY is not FULL, as {@code schema.table}: their updates carry no
+     * before image (only the key, and only when it changes), and their unchanged TOASTed values are missing.
+     */
+    static List<String> tablesWithoutBeforeImages(Connection connection, String publication) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT format('%I.%I', p.schemaname, p.tablename)
+                FROM pg_publication_tables p
+                JOIN pg_namespace n ON n.nspname = p.schemaname
+                JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = p.tablename
+                WHERE p.pubname = ? AND c.relreplident <> 'f'
+                ORDER BY 1""")) {
+            query.setString(1, publication);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(rows.getString(1));
+                }
+            }
+        }
+        return tables;
+    }
+
+    /** The capture log's warning for a table listed by {@link #tablesWithoutBeforeImages}. */
+    static String noBeforeImageWarning(String table) {
+        return "updates of " + table + " carry no before image; Flink SQL and other changelog consumers need it: "
+                + "run setup again or ALTER TABLE " + table + " REPLICA IDENTITY FULL";
+    }
+
     private static String single(Connection connection, String sql) throws SQLException {
         try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
             rows.next();

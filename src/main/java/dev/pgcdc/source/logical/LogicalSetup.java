@@ -30,15 +30,17 @@ public final class LogicalSetup {
 
     /**
      * What {@link #install} or {@link #removeTables} left: the tables published now (empty for all tables),
-     * those it changed, and warnings for the user (one line each).
+     * those it changed, those it set to REPLICA IDENTITY FULL, and warnings for the user (one line each).
      */
-    public record Publication(List<TableId> published, List<TableId> changed, List<String> warnings) {
+    public record Publication(List<TableId> published, List<TableId> changed, List<TableId> madeFull, List<String> warnings) {
     }
 
     /**
      * Adds {@code tables} to {@code publication} (created when missing), or creates it for all tables;
-     * optionally with REPLICA IDENTITY FULL on them so updates and deletes carry the whole old row.
-     * Idempotent; tables already published stay, and so do the others.
+     * optionally with REPLICA IDENTITY FULL on the tables it names (every published table for all tables),
+     * so updates and deletes carry the whole old row: the before image changelog consumers (Flink SQL's
+     * debezium-json) need for every update. Idempotent; tables already published stay, and so do the others;
+     * a table already FULL is left alone (the ALTER takes an exclusive lock).
      */
     public static Publication install(DatabaseConfig database, String publication, List<TableId> tables, boolean allTables,
                                       boolean replicaIdentityFull) {
@@ -51,9 +53,6 @@ public final class LogicalSetup {
                 SlotProgress.install(statement);
                 for (TableId table : tables) {
                     Catalog.requireTable(connection, table);
-                    if (replicaIdentityFull) {
-                        statement.execute("ALTER TABLE " + table.quoted() + " REPLICA IDENTITY FULL");
-                    }
                 }
                 Boolean existingAllTables = publishesAllTables(connection, publication);
                 String name = PostgresConnections.quoteIdentifier(publication);
@@ -70,12 +69,21 @@ public final class LogicalSetup {
                         statement.execute("ALTER PUBLICATION " + name + " ADD TABLE " + quoted(added));
                     }
                 }
+                List<TableId> madeFull = new ArrayList<>();
+                if (replicaIdentityFull) {
+                    for (TableId table : allTables ? publishedTables(connection, publication) : tables) {
+                        if (!hasFullIdentity(connection, table)) {
+                            statement.execute("ALTER TABLE " + table.quoted() + " REPLICA IDENTITY FULL");
+                            madeFull.add(table);
+                        }
+                    }
+                }
                 List<String> warnings = new ArrayList<>();
                 walLevelWarning(connection).ifPresent(warnings::add);
                 warnings.addAll(unkeyableWarnings(connection, publication));
                 List<TableId> published = allTables ? List.of() : publishedTables(connection, publication);
                 connection.commit();
-                return new Publication(published, added, warnings);
+                return new Publication(published, added, madeFull, warnings);
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -121,7 +129,7 @@ public final class LogicalSetup {
                 }
                 List<TableId> published = publishedTables(connection, publication);
                 connection.commit();
-                return new Publication(published, removed, warnings);
+                return new Publication(published, removed, List.of(), warnings);
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;
@@ -262,6 +270,15 @@ public final class LogicalSetup {
         return tables;
     }
 
+    private static boolean hasFullIdentity(Connection connection, TableId table) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT relreplident = 'f' FROM pg_class WHERE oid = to_regclass(?)")) {
+            query.setString(1, table.quoted());
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() && rows.getBoolean(1);
+            }
+        }
+    }
+
     private static List<String> slotsOfThisDatabase(Connection connection) throws SQLException {
         List<String> slots = new ArrayList<>();
         try (Statement statement = connection.createStatement();
@@ -289,7 +306,7 @@ public final class LogicalSetup {
         for (String table : LogicalPreflight.unkeyableTables(connection, publication)) {
             warnings.add("table " + table + " has no primary key and no replica identity: PostgreSQL will refuse "
                     + "UPDATE and DELETE on it while it is published, and capture will not start; add a primary key "
-                    + "or run ALTER TABLE " + table + " REPLICA IDENTITY FULL (or setup --replica-identity-full)");
+                    + "or run ALTER TABLE " + table + " REPLICA IDENTITY FULL (or setup without --replica-identity default)");
         }
         return warnings;
     }

@@ -56,6 +56,7 @@ public final class LogicalSource implements Source {
     private ReplicationReader reader;
     private WalQueue queue;
     private Lsn confirmed;
+    private long announcedTruncates;
 
     private LogicalSource(DatabaseConfig database, LogicalCaptureConfig config, Connection metadata, String databaseName,
                           boolean messagesSupported, Lsn confirmed) {
@@ -69,7 +70,7 @@ public final class LogicalSource implements Source {
         assembler.resumeAfter(confirmed);
         this.emitter = new TransactionEmitter(assembler,
                 new DebeziumEnvelope(config.topicPrefix(), databaseName, Version.VALUE, config.tombstones()),
-                config.transactionTopic(), config.onBadRecord());
+                config.transactionTopic(), config.onBadRecord(), config.skippedOperations());
     }
 
     /**
@@ -81,6 +82,9 @@ public final class LogicalSource implements Source {
         Connection metadata = PostgresConnections.open(database, APPLICATION_NAME);
         try {
             boolean slotExists = LogicalPreflight.check(metadata, config);
+            for (String table : LogicalPreflight.tablesWithoutBeforeImages(metadata, config.publication())) {
+                log.warn(LogicalPreflight.noBeforeImageWarning(table));
+            }
             boolean messages = serverVersion(metadata) >= 140000;
             Lsn confirmed = slotExists ? confirmedFlush(metadata, config.slot()) : Lsn.ZERO;
             LogicalSource source = new LogicalSource(database, config, metadata, Catalog.currentDatabase(metadata), messages, confirmed);
@@ -144,7 +148,16 @@ public final class LogicalSource implements Source {
                 break; // a change after a position without events: that position goes to the pipeline first
             }
         }
+        if (emitter.skippedTruncates() != announcedTruncates) {
+            announcedTruncates = emitter.skippedTruncates();
+            metadata.announceSkippedTruncates(announcedTruncates);
+        }
         return events;
+    }
+
+    @Override
+    public long skippedTruncates() {
+        return emitter.skippedTruncates();
     }
 
     @Override

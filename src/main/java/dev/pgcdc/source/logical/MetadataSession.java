@@ -4,6 +4,7 @@ import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.source.Backoff;
 import dev.pgcdc.source.PostgresConnections;
+import dev.pgcdc.source.SkippedTruncates;
 import dev.pgcdc.source.PostgresErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +87,18 @@ final class MetadataSession implements TypeResolver.Catalog, AutoCloseable {
             recordsProgress = false;
             log.warn("Cannot record in {} when the slot last advanced ({}); status will not show it: run setup again "
                     + "as a role that may create it, or grant this role INSERT and UPDATE on it", SlotProgress.TABLE, e.getMessage());
+        }
+    }
+
+    /** Shows {@code pgcdc status} how many truncates this capture skipped (see {@link SkippedTruncates}). */
+    void announceSkippedTruncates(long count) {
+        try {
+            Connection open = connection(false);
+            if (open != null) {
+                SkippedTruncates.announce(open, LogicalSource.APPLICATION_NAME, count);
+            }
+        } catch (SQLException | CdcException e) {
+            failed("skipped-truncate notice", e);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.pgcdc.source.logical;
 
+import dev.pgcdc.event.ZonedTimestamps;
+
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -10,8 +12,9 @@ import java.util.regex.Pattern;
  * Encodes column values from their PostgreSQL text output exactly as {@code row_to_json} encodes them
  * (PostgreSQL's json.c, {@code datum_to_json}), so a change reads the same in trigger and logical mode:
  * numbers raw when valid JSON numbers, booleans as true/false, json/jsonb nested verbatim, timestamps in
- * ISO-8601 with a {@code T} ({@code timestamptz} in UTC, {@code +00:00}), arrays as JSON arrays encoded by
- * element type, everything else a JSON string. Pure.
+ * ISO-8601 with a {@code T}, arrays as JSON arrays encoded by element type, everything else a JSON string.
+ * The one exception is pgcdc's only departure from row_to_json: {@code timestamptz} in UTC with {@code Z}
+ * ({@link ZonedTimestamps}). Pure.
  */
 final class RowEncoder {
 
@@ -68,7 +71,7 @@ final class RowEncoder {
             case JSON -> json.append(text);
             case DATE -> appendString(json, text);
             case TIMESTAMP -> appendString(json, isFinite(text) ? text.replaceFirst(" ", "T") : text);
-            case TIMESTAMPTZ -> appendString(json, isFinite(text) ? utc(text) : text);
+            case TIMESTAMPTZ -> appendString(json, isFinite(text) ? ZonedTimestamps.fromUtc(utc(text)) : text);
             case STRING -> appendString(json, text);
         }
     }

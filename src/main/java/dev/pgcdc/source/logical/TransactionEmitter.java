@@ -6,6 +6,7 @@ import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.DeadLetter;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.event.RowChange;
+import dev.pgcdc.event.SkippedOperations;
 import dev.pgcdc.source.logical.PgOutputMessage.Begin;
 import dev.pgcdc.source.logical.PgOutputMessage.Commit;
 import dev.pgcdc.source.logical.PgOutputMessage.Delete;
@@ -37,12 +38,17 @@ final class TransactionEmitter {
     private final DebeziumEnvelope envelope;
     private final boolean transactionTopic;
     private final BadRecordPolicy onBadRecord;
+    private final SkippedOperations skipped;
+    private long skippedTruncates;
+    private boolean beginSent;
     private RowChange heldBack;
     private Lsn positionWithoutEvents;
     private PgOutputMessage carried;
     private Lsn carriedLsn;
 
-    TransactionEmitter(ChangeAssembler assembler, DebeziumEnvelope envelope, boolean transactionTopic, BadRecordPolicy onBadRecord) {
+    TransactionEmitter(ChangeAssembler assembler, DebeziumEnvelope envelope, boolean transactionTopic, BadRecordPolicy onBadRecord,
+                       SkippedOperations skipped) {
+        this.skipped = skipped;
         this.assembler = assembler;
         this.envelope = envelope;
         this.transactionTopic = transactionTopic;
@@ -88,6 +94,7 @@ final class TransactionEmitter {
     void reset() {
         assembler.reset();
         heldBack = null;
+        beginSent = false;
         carried = null;
     }
 
@@ -135,6 +142,7 @@ final class TransactionEmitter {
                 reachedWithoutEvents(commit.endLsn());
             }
             assembler.commit(commit.endLsn());
+            beginSent = false;
         } else if (message instanceof LogicalMessage logical && !logical.transactional()) {
             reachedWithoutEvents(logical.lsn());
         }
@@ -159,13 +167,27 @@ final class TransactionEmitter {
         }
     }
 
+    /** A skipped change is not held: a transaction left without events is a position without events. */
     private void hold(RowChange change, List<ChangeEvent> events) {
+        if (skipped.skips(change.op())) {
+            if (change.op() == RowChange.Op.TRUNCATE) {
+                skippedTruncates++;
+                log.warn("Skipped a truncate of {} (--skipped-operations {}): its rows stay downstream; {} truncate(s) skipped since start",
+                        change.table(), skipped, skippedTruncates);
+            }
+            return;
+        }
         if (heldBack != null) {
             emitHeld(events, null);
-        } else if (change.transaction() != null && change.transaction().totalOrder() == 1) {
+        } else if (change.transaction() != null && !beginSent) {
             events.add(envelope.transactionBegin(change.transaction().id(), change.sourceTsMillis(), null));
+            beginSent = true;
         }
         heldBack = change;
+    }
+
+    long skippedTruncates() {
+        return skippedTruncates;
     }
 
     private void emitHeld(List<ChangeEvent> events, Lsn position) {

@@ -6,6 +6,7 @@ import dev.pgcdc.config.NotifyCaptureConfig;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Header;
 import dev.pgcdc.event.Json;
+import dev.pgcdc.event.ZonedTimestamps;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,7 +14,8 @@ import java.util.List;
 
 /**
  * Turns one NOTIFY into a change: the payload is published exactly as PostgreSQL sent it (no re-encoding,
- * so {@code 10.50} stays {@code 10.50}); the key is {@code {"<key field>":value}} when the payload is a JSON
+ * so {@code 10.50} stays {@code 10.50}), but for timestamptz values, written in the writer's time zone by
+ * row_to_json, which become UTC with {@code Z} ({@link ZonedTimestamps#inDocument}); the key is {@code {"<key field>":value}} when the payload is a JSON
  * object holding that field. A payload that is not JSON becomes a dead-letter event, never a failure.
  * Pure: no JDBC, no clock.
  */
@@ -44,7 +46,7 @@ final class NotificationDecoder {
             withReason.add(new Header(ERROR_HEADER, "payload is not valid JSON: " + e.getMessage()));
             return new ChangeEvent(NotifyCaptureConfig.deadLetterTopic(topic), null, payload, withReason, null);
         }
-        return new ChangeEvent(topic, keyOf(parsed), payload, headers, null);
+        return new ChangeEvent(topic, keyOf(parsed), ZonedTimestamps.inDocument(payload), headers, null);
     }
 
     private String keyOf(JsonNode payload) {

@@ -178,8 +178,9 @@ public final class JournalSchema {
             }
             boolean connected;
             try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE application_name = ? AND datname = current_database())")) {
-                query.setString(1, TriggerSource.APPLICATION_NAME);
+                    "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE application_name LIKE ? AND datname = current_database())")) {
+                // a capture that skipped truncates says so in its application_name (SkippedTruncates)
+                query.setString(1, TriggerSource.APPLICATION_NAME + "%");
                 try (ResultSet rows = query.executeQuery()) {
                     rows.next();
                     connected = rows.getBoolean(1);

@@ -11,6 +11,7 @@ import dev.pgcdc.source.Catalog;
 import dev.pgcdc.source.ListeningConnection;
 import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.PostgresErrors;
+import dev.pgcdc.source.SkippedTruncates;
 import dev.pgcdc.source.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,11 +54,16 @@ public final class TriggerSource implements Source {
     private final JournalReader reader;
     private final JournalDecoder decoder;
     private final PrimaryKeys primaryKeys = new PrimaryKeys();
+    private final ZonedColumns zonedColumns = new ZonedColumns();
     private final JournalRemoval removal;
     private JournalBatch lastBatch;
     /** The batch being read, or null between batches. */
     private JournalBatch batch;
     private long lastIdRead;
+    /** The last row read when it and every row after it were skipped: a position without events. */
+    private JournalPosition skippedWithoutEvents;
+    private long skippedTruncates;
+    private long announcedTruncates;
     private long nextReadNanos;
 
     private TriggerSource(TriggerCaptureConfig config, ListeningConnection listening, JournalReader reader,
@@ -65,7 +71,7 @@ public final class TriggerSource implements Source {
         this.config = config;
         this.listening = listening;
         this.reader = reader;
-        this.decoder = new JournalDecoder(envelope);
+        this.decoder = new JournalDecoder(envelope, config.skippedOperations());
         this.removal = new JournalRemoval(listening);
     }
 
@@ -120,12 +126,25 @@ public final class TriggerSource implements Source {
                 batch = lastBatch == null ? new JournalBatch(null, now) : lastBatch.followedBy(now);
                 lastIdRead = 0;
                 primaryKeys.refresh();
+                zonedColumns.refresh();
             }
             return readPage(connection);
         } catch (SQLException e) {
             listening.failed(e, "reading the journal");
             return List.of();
         }
+    }
+
+    @Override
+    public Position takePositionWithoutEvents() {
+        Position position = skippedWithoutEvents;
+        skippedWithoutEvents = null;
+        return position;
+    }
+
+    @Override
+    public long skippedTruncates() {
+        return skippedTruncates;
     }
 
     @Override
@@ -148,9 +167,23 @@ public final class TriggerSource implements Source {
         long nowMillis = System.currentTimeMillis();
         List<ChangeEvent> events = new ArrayList<>(rows.size() + 8);
         for (JournalRow row : rows) {
-            events.addAll(decoder.decode(row, primaryKeys.of(connection, row), nowMillis));
+            if (decoder.skips(row)) {
+                skippedWithoutEvents = new JournalPosition(row.id());
+                if (row.op() == 't') {
+                    skippedTruncates++;
+                    log.warn("Skipped a truncate of {} (--skipped-operations {}): its rows stay downstream; {} truncate(s) skipped since start",
+                            row.table(), config.skippedOperations(), skippedTruncates);
+                }
+            } else {
+                events.addAll(decoder.decode(row, primaryKeys.of(connection, row), zonedColumns.of(connection, row), nowMillis));
+                skippedWithoutEvents = null;
+            }
             removal.sent(row.id());
             lastIdRead = row.id();
+        }
+        if (skippedTruncates != announcedTruncates) {
+            SkippedTruncates.announce(connection, APPLICATION_NAME, skippedTruncates);
+            announcedTruncates = skippedTruncates;
         }
         if (!rows.isEmpty()) {
             log.debug("Read {} journal row(s) of batch {}", rows.size(), batch == null ? lastBatch : batch);

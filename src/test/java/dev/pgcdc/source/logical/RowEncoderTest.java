@@ -61,21 +61,21 @@ class RowEncoderTest {
     }
 
     @Test
-    void timestampsBecomeIsoAndTimestamptzUtc() {
+    void timestampsBecomeIsoAndTimestamptzUtcWithZ() {
         assertThat(value("2024-02-29 13:14:15.123456", 1114)).isEqualTo("\"2024-02-29T13:14:15.123456\"");
-        assertThat(value("2024-02-29 13:14:15.5+02", 1184)).isEqualTo("\"2024-02-29T11:14:15.5+00:00\"");
-        assertThat(value("2024-03-01 00:30:00-05:30", 1184)).isEqualTo("\"2024-03-01T06:00:00+00:00\"");
-        assertThat(value("2024-02-29 11:14:15+00", 1184)).isEqualTo("\"2024-02-29T11:14:15+00:00\"");
+        assertThat(value("2024-02-29 13:14:15.5+02", 1184)).isEqualTo("\"2024-02-29T11:14:15.5Z\"");
+        assertThat(value("2024-03-01 00:30:00-05:30", 1184)).isEqualTo("\"2024-03-01T06:00:00Z\"");
+        assertThat(value("2024-02-29 11:14:15+00", 1184)).isEqualTo("\"2024-02-29T11:14:15Z\"");
         assertThat(value("infinity", 1114)).isEqualTo("\"infinity\"");
         assertThat(value("2024-02-29", 1082)).isEqualTo("\"2024-02-29\"");
     }
 
     @Test
     void farFutureAndBcTimestamptzKeepPostgresqlsYearForm() {
-        assertThat(value("10000-01-01 00:00:00+00", 1184)).isEqualTo("\"10000-01-01T00:00:00+00:00\"");
-        assertThat(value("294276-12-31 23:59:59.999999+00", 1184)).isEqualTo("\"294276-12-31T23:59:59.999999+00:00\"");
-        assertThat(value("0044-03-15 12:00:00+00 BC", 1184)).isEqualTo("\"0044-03-15T12:00:00+00:00 BC\"");
-        assertThat(value("0001-01-01 00:30:00+01 BC", 1184)).isEqualTo("\"0002-12-31T23:30:00+00:00 BC\"");
+        assertThat(value("10000-01-01 00:00:00+00", 1184)).isEqualTo("\"10000-01-01T00:00:00Z\"");
+        assertThat(value("294276-12-31 23:59:59.999999+00", 1184)).isEqualTo("\"294276-12-31T23:59:59.999999Z\"");
+        assertThat(value("0044-03-15 12:00:00+00 BC", 1184)).isEqualTo("\"0044-03-15T12:00:00Z BC\"");
+        assertThat(value("0001-01-01 00:30:00+01 BC", 1184)).isEqualTo("\"0002-12-31T23:30:00Z BC\"");
         assertThat(value("10000-01-01 00:00:00", 1114)).isEqualTo("\"10000-01-01T00:00:00\"");
     }
 
@@ -86,7 +86,7 @@ class RowEncoderTest {
         assertThat(value("{{1,2},{3,4}}", 1007)).isEqualTo("[[1,2],[3,4]]");
         assertThat(value("[0:1]={7,8}", 1007)).isEqualTo("[7,8]");
         assertThat(value("{t,f}", 1000)).isEqualTo("[true,false]");
-        assertThat(value("{\"2024-01-01 10:00:00+01\"}", 1185)).isEqualTo("[\"2024-01-01T09:00:00+00:00\"]");
+        assertThat(value("{\"2024-01-01 10:00:00+01\"}", 1185)).isEqualTo("[\"2024-01-01T09:00:00Z\"]");
         assertThat(value("{}", 1007)).isEqualTo("[]");
         assertThat(value("{(1,1),(0,0);(3,3),(2,2)}", 1020)).as("box[] uses ';' between elements")
                 .isEqualTo("[\"(1,1),(0,0)\",\"(3,3),(2,2)\"]");

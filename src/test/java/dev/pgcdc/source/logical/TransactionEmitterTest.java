@@ -6,6 +6,7 @@ import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.event.Json;
+import dev.pgcdc.event.SkippedOperations;
 import dev.pgcdc.source.logical.PgOutputMessage.Begin;
 import dev.pgcdc.source.logical.PgOutputMessage.Column;
 import dev.pgcdc.source.logical.PgOutputMessage.Commit;
@@ -13,6 +14,7 @@ import dev.pgcdc.source.logical.PgOutputMessage.Insert;
 import dev.pgcdc.source.logical.PgOutputMessage.LogicalMessage;
 import dev.pgcdc.source.logical.PgOutputMessage.Relation;
 import dev.pgcdc.source.logical.PgOutputMessage.Text;
+import dev.pgcdc.source.logical.PgOutputMessage.Truncate;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -31,8 +33,12 @@ class TransactionEmitterTest {
     private static final Insert BAD = new Insert(16_385, List.of(new Text("2"), new Text("{1,2")));
 
     private static TransactionEmitter emitter(BadRecordPolicy policy) {
+        return emitter(policy, SkippedOperations.NONE);
+    }
+
+    private static TransactionEmitter emitter(BadRecordPolicy policy, SkippedOperations skipped) {
         return new TransactionEmitter(new ChangeAssembler(oid -> List.of(), new TypeResolver(RowEncoderTest.BUILT_IN_ARRAYS), false),
-                new DebeziumEnvelope("p", "db", "test", false), false, policy);
+                new DebeziumEnvelope("p", "db", "test", false), false, policy, skipped);
     }
 
     private static List<ChangeEvent> run(TransactionEmitter emitter, Insert... inserts) {
@@ -89,5 +95,34 @@ class TransactionEmitterTest {
         assertThat(emitter.acceptCarried(events)).isTrue();
         emitter.accept(new Commit(0, new Lsn(0x500), new Lsn(0x510), Instant.EPOCH), new Lsn(0x500), events);
         assertThat(events).extracting(ChangeEvent::position).containsExactly(new Lsn(0x510));
+    }
+
+    @Test
+    void skippedTruncateIsCountedAndItsTransactionIsAPositionWithoutEvents() {
+        TransactionEmitter emitter = emitter(BadRecordPolicy.FAIL, SkippedOperations.parse("t"));
+        List<ChangeEvent> events = new ArrayList<>();
+        emitter.accept(new Begin(new Lsn(0x500), Instant.EPOCH, 7), new Lsn(0x100), events);
+        emitter.accept(TABLE, new Lsn(0x100), events);
+        emitter.accept(new Truncate(false, false, List.of(16_385)), new Lsn(0x200), events);
+        emitter.accept(new Commit(0, new Lsn(0x500), new Lsn(0x510), Instant.EPOCH), new Lsn(0x500), events);
+
+        assertThat(events).isEmpty();
+        assertThat(emitter.takePositionWithoutEvents()).isEqualTo(new Lsn(0x510));
+        assertThat(emitter.skippedTruncates()).isEqualTo(1);
+    }
+
+    @Test
+    void truncatesArePublishedUnlessSkipped() {
+        TransactionEmitter emitter = emitter(BadRecordPolicy.FAIL, SkippedOperations.parse("c"));
+        List<ChangeEvent> events = new ArrayList<>();
+        emitter.accept(new Begin(new Lsn(0x500), Instant.EPOCH, 7), new Lsn(0x100), events);
+        emitter.accept(TABLE, new Lsn(0x100), events);
+        emitter.accept(GOOD, new Lsn(0x180), events);
+        emitter.accept(new Truncate(false, false, List.of(16_385)), new Lsn(0x200), events);
+        emitter.accept(new Commit(0, new Lsn(0x500), new Lsn(0x510), Instant.EPOCH), new Lsn(0x500), events);
+
+        assertThat(events).extracting(event -> Json.parse(event.value()).get("op").asText()).containsExactly("t");
+        assertThat(events.get(0).position()).isEqualTo(new Lsn(0x510));
+        assertThat(emitter.skippedTruncates()).isZero();
     }
 }

@@ -53,6 +53,14 @@ class NotificationDecoderTest {
     }
 
     @Test
+    void timestamptzWrittenInTheWritersZoneIsPublishedInUtcWithZ() {
+        String payload = "{\"id\":1,\"paid_at\":\"2024-02-29T13:14:15.5+02:00\",\"amount\":10.50}";
+        ChangeEvent event = decoder.decode("sales_channel", 1234, payload, RECEIVED);
+
+        assertThat(event.value()).isEqualTo("{\"id\":1,\"paid_at\":\"2024-02-29T11:14:15.5Z\",\"amount\":10.50}");
+    }
+
+    @Test
     void payloadThatIsNotJsonGoesToDeadLetterTopicWithReason() {
         ChangeEvent event = decoder.decode("sales_channel", 9, "not {json", RECEIVED);
         assertThat(event.topic()).isEqualTo("sales_channel.dlq");
