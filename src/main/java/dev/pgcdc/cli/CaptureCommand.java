@@ -10,6 +10,11 @@ import dev.pgcdc.error.CdcException;
 import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaSink;
+import dev.pgcdc.snapshot.ProgressDisplay;
+import dev.pgcdc.snapshot.SnapshotConfig;
+import dev.pgcdc.snapshot.SnapshotSource;
+import dev.pgcdc.snapshot.SnapshotMode;
+import dev.pgcdc.snapshot.Snapshots;
 import dev.pgcdc.source.Source;
 import dev.pgcdc.source.logical.LogicalSource;
 import dev.pgcdc.source.notify.NotifySource;
@@ -33,8 +38,8 @@ import java.util.function.Supplier;
 @Command(name = "capture", description = "Stream changes from PostgreSQL into Kafka until Ctrl-C / SIGTERM.",
         sortOptions = false, footer = {"%nOptions by mode (options of another mode are refused):",
                 "  notify   --channel, --topic, --key-field",
-                "  trigger  --topic-prefix, --no-tombstones, --poll-interval, --batch-size",
-                "  logical  --slot, --publication, --topic-prefix, --no-tombstones, --heartbeat-interval, --transaction-topic",
+                "  trigger  --topic-prefix, --no-tombstones, --poll-interval, --batch-size, --snapshot*",
+                "  logical  --slot, --publication, --topic-prefix, --no-tombstones, --heartbeat-interval, --transaction-topic, --snapshot*",
                 "%nExample: pgcdc capture --mode logical --db jdbc:postgresql://localhost:5432/shop --kafka localhost:9092"})
 final class CaptureCommand implements Callable<Integer> {
 
@@ -92,6 +97,19 @@ final class CaptureCommand implements Callable<Integer> {
                     + "fail (stop, non-zero exit), dlq (to TOPIC.dlq, then go on) or skip (log, then go on). Default: ${DEFAULT-VALUE}")
     BadRecordPolicy onBadRecord;
 
+    @Option(names = "--snapshot", paramLabel = "MODE",
+            description = "trigger, logical: when to snapshot the existing rows: initial (first start), no_data (never), "
+                    + "initial_only (first start, then stop), when_needed (whenever the stream position is new), always. Default: initial")
+    SnapshotMode snapshot;
+
+    @Option(names = "--snapshot-chunk-rows", paramLabel = "N",
+            description = "trigger, logical: rows per snapshot chunk, each read in a short transaction (default: 10000)")
+    Integer snapshotChunkRows;
+
+    @Option(names = "--snapshot-workers", paramLabel = "N",
+            description = "trigger, logical: tables snapshotted at the same time (default: the number of cores)")
+    Integer snapshotWorkers;
+
     @Spec
     CommandSpec spec;
 
@@ -129,6 +147,8 @@ final class CaptureCommand implements Callable<Integer> {
         out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
                 + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop.");
         out.flush();
+        ProgressDisplay progress = source instanceof SnapshotSource snapshotting
+                ? ProgressDisplay.start(snapshotting.status(), out, System.console() != null) : null;
         Runnable stop = () -> {
             if (sink.inOutage()) {
                 err.println("pgcdc: stopping: waiting up to " + Capture.DRAIN_TIMEOUT.toSeconds() + " s for Kafka at "
@@ -142,6 +162,9 @@ final class CaptureCommand implements Callable<Integer> {
             capture.await();
         } finally {
             capture.close();
+            if (progress != null) {
+                progress.close();
+            }
             out.println("Stopped: " + capture.delivered() + " change(s) delivered to Kafka.");
             out.flush();
         }
@@ -168,6 +191,8 @@ final class CaptureCommand implements Callable<Integer> {
     }
 
     private Plan notifyPlan(DatabaseConfig databaseConfig) {
+        rejectOptionsOfOtherMode(snapshot != null || snapshotChunkRows != null || snapshotWorkers != null,
+                "--snapshot, --snapshot-chunk-rows, --snapshot-workers");
         rejectOptionsOfOtherMode(topicPrefix != null || noTombstones || pollInterval != null || slot != null
                 || publication != null || heartbeatInterval != null || transactionTopic,
                 "--topic-prefix, --no-tombstones, --poll-interval, --slot, --publication, --heartbeat-interval, --transaction-topic");
@@ -182,7 +207,8 @@ final class CaptureCommand implements Callable<Integer> {
                 "--slot, --publication, --heartbeat-interval, --transaction-topic");
         TriggerCaptureConfig trigger = new TriggerCaptureConfig(topicPrefix, !noTombstones, pollInterval, batchSize);
         List<String> topics = TriggerSource.topicsOfCapturedTables(databaseConfig, trigger);
-        return new Plan(() -> TriggerSource.open(databaseConfig, trigger), topics, "journal pgcdc.journal -> topics " + topics);
+        SnapshotConfig snapshotConfig = snapshotConfig();
+        return new Plan(() -> Snapshots.trigger(databaseConfig, trigger, snapshotConfig), topics, "journal pgcdc.journal -> topics " + topics);
     }
 
     private Plan logicalPlan(DatabaseConfig databaseConfig) {
@@ -191,8 +217,15 @@ final class CaptureCommand implements Callable<Integer> {
         LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, topicPrefix, !noTombstones, heartbeatInterval,
                 transactionTopic, onBadRecord);
         List<String> topics = LogicalSource.topicsOfPublishedTables(databaseConfig, logical);
-        return new Plan(() -> LogicalSource.open(databaseConfig, logical), topics,
+        SnapshotConfig snapshotConfig = snapshotConfig();
+        return new Plan(() -> Snapshots.logical(databaseConfig, logical, snapshotConfig), topics,
                 "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics);
+    }
+
+    private SnapshotConfig snapshotConfig() {
+        SnapshotConfig defaults = SnapshotConfig.defaults();
+        return new SnapshotConfig(snapshot, snapshotChunkRows == null ? defaults.chunkRows() : snapshotChunkRows,
+                snapshotWorkers == null ? defaults.workers() : snapshotWorkers);
     }
 
     private void rejectOptionsOfOtherMode(boolean given, String options) {

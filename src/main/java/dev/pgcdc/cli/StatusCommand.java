@@ -2,6 +2,7 @@ package dev.pgcdc.cli;
 
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.LogicalCaptureConfig;
+import dev.pgcdc.snapshot.ProgressReport;
 import dev.pgcdc.source.logical.LogicalSetup;
 import dev.pgcdc.source.trigger.JournalSchema;
 import picocli.CommandLine.Command;
@@ -40,6 +41,9 @@ final class StatusCommand implements Callable<Integer> {
         boolean logicalFound = mode == CaptureMode.trigger || logical(config, out);
         boolean triggerFound = mode == CaptureMode.logical || trigger(config, out);
         boolean found = mode == null ? logicalFound || triggerFound : logicalFound && triggerFound;
+        if (found) {
+            ProgressReport.lines(config).forEach(out::println);
+        }
         if (!found) {
             spec.commandLine().getErr().println("pgcdc: nothing to report in " + config.redactedUrl()
                     + (mode == CaptureMode.logical ? ": replication slot '" + slotName() + "' does not exist (capture --mode logical creates it)"

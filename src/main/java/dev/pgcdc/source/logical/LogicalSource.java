@@ -143,8 +143,16 @@ public final class LogicalSource implements Source {
             if (!emitter.accept(decoder.decode(received.message()), received.lsn(), events)) {
                 break; // a change after a position without events: that position goes to the pipeline first
             }
+            if (emitter.hasWatermarks()) {
+                break; // a snapshot chunk goes out right here, after exactly the changes before its watermark
+            }
         }
         return events;
+    }
+
+    @Override
+    public List<String> takeWatermarks() {
+        return emitter.takeWatermarks();
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.pgcdc.source.Catalog;
 import dev.pgcdc.source.ListeningConnection;
 import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.PostgresErrors;
+import dev.pgcdc.source.SnapshotWatermark;
 import dev.pgcdc.source.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +60,13 @@ public final class TriggerSource implements Source {
     private JournalBatch batch;
     private long lastIdRead;
     private long nextReadNanos;
+    /**
+     * Snapshot watermarks are reported only when their batch ends: a transaction in the same batch may have
+     * a lower journal id and yet commit after the watermark, so "after the watermark" means "after its batch".
+     */
+    private final List<String> watermarksInBatch = new ArrayList<>();
+    private final List<String> watermarksReached = new ArrayList<>();
+    private JournalPosition positionWithoutEvents;
 
     private TriggerSource(TriggerCaptureConfig config, ListeningConnection listening, JournalReader reader,
                           DebeziumEnvelope envelope) {
@@ -129,6 +137,20 @@ public final class TriggerSource implements Source {
     }
 
     @Override
+    public Position takePositionWithoutEvents() {
+        JournalPosition position = positionWithoutEvents;
+        positionWithoutEvents = null;
+        return position;
+    }
+
+    @Override
+    public List<String> takeWatermarks() {
+        List<String> taken = List.copyOf(watermarksReached);
+        watermarksReached.clear();
+        return taken;
+    }
+
+    @Override
     public void commit(Position position) {
         removal.confirmedUpTo(((JournalPosition) position).id());
     }
@@ -148,9 +170,22 @@ public final class TriggerSource implements Source {
         long nowMillis = System.currentTimeMillis();
         List<ChangeEvent> events = new ArrayList<>(rows.size() + 8);
         for (JournalRow row : rows) {
+            if (isWatermark(row)) {
+                watermarksInBatch.add(row.newRow());
+                removal.sent(row.id());
+                lastIdRead = row.id();
+                // Removed once confirmed like any row: by the next event's position, or by this one if none follows.
+                positionWithoutEvents = new JournalPosition(row.id());
+                continue;
+            }
+            positionWithoutEvents = null;
             events.addAll(decoder.decode(row, primaryKeys.of(connection, row), nowMillis));
             removal.sent(row.id());
             lastIdRead = row.id();
+        }
+        if (batch == null) {
+            watermarksReached.addAll(watermarksInBatch);
+            watermarksInBatch.clear();
         }
         if (!rows.isEmpty()) {
             log.debug("Read {} journal row(s) of batch {}", rows.size(), batch == null ? lastBatch : batch);
@@ -168,6 +203,10 @@ public final class TriggerSource implements Source {
             Thread.sleep(Math.max(1, Math.min(untilNextBatch, timeout.toNanos()) / 1_000_000));
         }
         return System.nanoTime() >= nextReadNanos;
+    }
+
+    private static boolean isWatermark(JournalRow row) {
+        return row.table().table().equals(SnapshotWatermark.JOURNAL_TABLE) && row.table().schema().equals(SnapshotWatermark.JOURNAL_SCHEMA);
     }
 
     private static void requireCurrentJournal(Connection connection, String databaseName) throws SQLException {
