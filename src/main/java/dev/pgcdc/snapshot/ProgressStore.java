@@ -21,7 +21,6 @@ import java.util.Map;
 final class ProgressStore {
 
     private static final String DDL = """
-            CREATE SCHEMA IF NOT EXISTS pgcdc;
             CREATE TABLE IF NOT EXISTS pgcdc.snapshot_progress (
                 capture      text   NOT NULL,
                 table_schema name   NOT NULL,
@@ -55,6 +54,13 @@ final class ProgressStore {
         connection.setAutoCommit(false);
         try (Statement statement = connection.createStatement()) {
             statement.execute("SELECT pg_advisory_xact_lock(hashtext('pgcdc.snapshot_progress'))");
+            // Not CREATE SCHEMA IF NOT EXISTS: that needs CREATE on the database even when the schema exists.
+            try (ResultSet missing = statement.executeQuery("SELECT to_regnamespace('pgcdc') IS NULL")) {
+                missing.next();
+                if (missing.getBoolean(1)) {
+                    statement.execute("CREATE SCHEMA pgcdc");
+                }
+            }
             statement.execute(DDL);
             connection.commit();
         } catch (SQLException e) {

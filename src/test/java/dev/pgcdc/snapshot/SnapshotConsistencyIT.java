@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SnapshotConsistencyIT {
 
     private static final int ROWS = 20_000;
-    private static final int CHUNK_ROWS = 1_000;
+    private static final int CHUNK_ROWS = 2_500;
     private final KafkaConfig kafka = TestServices.kafka();
 
     @Test

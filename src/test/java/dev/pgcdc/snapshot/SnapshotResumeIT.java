@@ -28,9 +28,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SnapshotResumeIT {
 
-    private static final int ROWS = 40_000;
-    private static final int CHUNK_ROWS = 1_000;
-    private static final int[] KILL_AFTER_ROWS = {6_000, 18_000};
+    private static final int ROWS = 20_000;
+    private static final int CHUNK_ROWS = 2_000;
+    private static final int[] KILL_AFTER_ROWS = {4_000, 10_000};
 
     @Test
     void snapshotKilledTwiceResumesFromItsNextChunkAndEndsExact() throws Exception {
@@ -63,14 +63,14 @@ class SnapshotResumeIT {
         String[] status = {"status", "--db", database.url(), "--user", database.user(), "--mode", "logical", "--slot", prefix};
         assertThat(CliRun.of(status).out()).contains("snapshot (logical:" + prefix + "): public.big in progress, ");
         try (PgcdcProcess last = PgcdcProcess.start(capture)) {
-            assertThat(last.awaitLine("Snapshot complete: 1 table(s), 40,000 row(s)", Duration.ofSeconds(60))).as(last.output()).isTrue();
+            assertThat(last.awaitLine("Snapshot complete: 1 table(s), 20,000 row(s)", Duration.ofSeconds(60))).as(last.output()).isTrue();
             assertThat(last.output()).as("progress lines when output is not a terminal").contains("snapshot: ").doesNotContain("\u001b[");
             Conditions.await("the snapshot recorded as done", () -> "true".equals(query(database,
                     "SELECT done::text FROM pgcdc.snapshot_progress WHERE table_name = 'big'")), Duration.ofSeconds(30));
             last.terminate();
             assertThat(last.awaitExit(Duration.ofSeconds(60))).as(last.output()).isZero();
         }
-        assertThat(CliRun.of(status).out()).contains("snapshot (logical:" + prefix + "): public.big done, 40,000 of about 40,000 row(s) (100%)");
+        assertThat(CliRun.of(status).out()).contains("snapshot (logical:" + prefix + "): public.big done, 20,000 of about 20,000 row(s) (100%)");
 
         List<ConsumedChange> records = Topics.read(kafka, topic, (int) Topics.size(kafka, topic), Duration.ofSeconds(5));
         Map<Integer, String> replayed = new HashMap<>();
