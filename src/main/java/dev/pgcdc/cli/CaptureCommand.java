@@ -147,7 +147,7 @@ final class CaptureCommand implements Callable<Integer> {
         out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
                 + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop.");
         out.flush();
-        ProgressDisplay progress = source instanceof SnapshotSource snapshotting
+        ProgressDisplay progress = source instanceof SnapshotSource snapshotting && !snapshotting.status().done()
                 ? ProgressDisplay.start(snapshotting.status(), out, System.console() != null) : null;
         Runnable stop = () -> {
             if (sink.inOutage()) {

@@ -18,6 +18,7 @@ final class ChunkWindow {
     private final String id;
     private final TableId table;
     private final String topic;
+    private final boolean incremental;
     private final CountDownLatch opened = new CountDownLatch(1);
     private final CountDownLatch emitted = new CountDownLatch(1);
     /** Keys the stream changed while the window was open; pipeline thread only. */
@@ -25,10 +26,16 @@ final class ChunkWindow {
     private boolean truncated;
     private volatile Chunk chunk;
 
-    ChunkWindow(String id, TableId table, String topic) {
+    /** {@code incremental}: a chunk of an on-demand snapshot, which records no progress. */
+    ChunkWindow(String id, TableId table, String topic, boolean incremental) {
         this.id = id;
         this.table = table;
         this.topic = topic;
+        this.incremental = incremental;
+    }
+
+    boolean incremental() {
+        return incremental;
     }
 
     String id() {

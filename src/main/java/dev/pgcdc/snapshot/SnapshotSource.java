@@ -3,7 +3,9 @@ package dev.pgcdc.snapshot;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.ChangeEvent;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgcdc.event.DebeziumEnvelope;
+import dev.pgcdc.event.Json;
 import dev.pgcdc.event.Position;
 import dev.pgcdc.event.RowChange;
 import dev.pgcdc.event.TableId;
@@ -53,6 +55,15 @@ public final class SnapshotSource implements Source {
     private final ExecutorService workers;
     private final List<Future<Void>> running = new ArrayList<>();
     private final SnapshotStatus status;
+    private final HighWatermark watermark;
+    private final int chunkRows;
+    /** On-demand snapshots ({@code pgcdc snapshot}), one worker at a time; their failure stops only them. */
+    private final ExecutorService onDemand = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "pgcdc-snapshot-on-demand");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final List<Future<Void>> onDemandRunning = new ArrayList<>();
     private Map<TableId, TableProgress> progress;
     private Map<TableId, TableProgress> stored;
     private boolean firstEmitted;
@@ -79,10 +90,14 @@ public final class SnapshotSource implements Source {
         });
         for (TableId table : pending) {
             running.add(workers.submit(new ChunkWorker(database, table, null, config.chunkRows(), start.get(table).lastKey(),
-                    watermark, this::request)));
+                    watermark, t -> request(t, false))));
         }
         workers.shutdown();
-        log.info("Snapshot of {} table(s) to do: {}", pending.size(), pending);
+        this.watermark = watermark;
+        this.chunkRows = config.chunkRows();
+        if (!pending.isEmpty()) {
+            log.info("Snapshot of {} table(s) to do: {}", pending.size(), pending);
+        }
     }
 
     /** What the snapshot has done so far, safe to read from any thread. */
@@ -103,6 +118,9 @@ public final class SnapshotSource implements Source {
                 }
             }
             events.add(event.position() == null ? event : withPosition(event, new SnapshotPosition(event.position(), progress)));
+        }
+        for (String signal : stream.takeSignals()) {
+            startOnDemand(signal);
         }
         for (String id : stream.takeWatermarks()) {
             ChunkWindow window = open.remove(id.replace("\"", ""));
@@ -147,6 +165,7 @@ public final class SnapshotSource implements Source {
 
     @Override
     public void close() {
+        onDemand.shutdownNow();
         workers.shutdownNow();
         try {
             if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -159,8 +178,8 @@ public final class SnapshotSource implements Source {
         stream.close();
     }
 
-    private ChunkWindow request(TableId table) {
-        ChunkWindow window = new ChunkWindow(runId + ":" + windowIds.incrementAndGet(), table, envelope.topic(table));
+    private ChunkWindow request(TableId table, boolean incremental) {
+        ChunkWindow window = new ChunkWindow(runId + ":" + windowIds.incrementAndGet(), table, envelope.topic(table), incremental);
         requested.add(window);
         return window;
     }
@@ -173,10 +192,37 @@ public final class SnapshotSource implements Source {
         }
     }
 
+    /** A request read from the stream: {@code {"table":"S.T","where":"..."}}; a malformed one is logged and ignored. */
+    private void startOnDemand(String signal) {
+        try {
+            JsonNode request = Json.parse(signal);
+            TableId table = TableId.parse(request.get("table").asText());
+            String where = request.hasNonNull("where") ? request.get("where").asText() : null;
+            log.info("On-demand snapshot of {}{} requested", table, where == null ? "" : " where " + where);
+            onDemandRunning.add(onDemand.submit(new ChunkWorker(database, table, where, chunkRows, null, watermark,
+                    t -> request(t, true))));
+        } catch (RuntimeException e) {
+            log.warn("Ignored an on-demand snapshot request that is not valid ({}): {}", e.getMessage(), signal);
+        }
+    }
+
     private void emit(ChunkWindow window, List<ChangeEvent> events) {
         Chunk chunk = window.chunk();
         if (chunk == null) {
             throw new IllegalStateException("the high watermark of chunk " + window.id() + " came before its rows");
+        }
+        if (window.incremental()) {
+            for (String row : chunk.rows()) {
+                ChangeEvent event = event(chunk, row, "incremental", null);
+                if (!window.superseded(event.key())) {
+                    events.add(event);
+                }
+            }
+            if (chunk.last()) {
+                log.info("On-demand snapshot of {} read", chunk.table());
+            }
+            window.emitted();
+            return;
         }
         TableId table = chunk.table();
         TableProgress before = progress.getOrDefault(table, TableProgress.NOT_STARTED);
@@ -234,6 +280,16 @@ public final class SnapshotSource implements Source {
             }
         }
         running.removeIf(Future::isDone);
+        for (Future<Void> worker : onDemandRunning) {
+            if (worker.isDone()) {
+                try {
+                    worker.get();
+                } catch (ExecutionException e) {
+                    log.warn("On-demand snapshot stopped: {}", e.getCause().getMessage());
+                }
+            }
+        }
+        onDemandRunning.removeIf(Future::isDone);
     }
 
     /** A failed write is retried with the next confirmation; until then a restart reads those chunks again. */

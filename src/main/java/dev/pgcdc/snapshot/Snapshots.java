@@ -37,9 +37,6 @@ public final class Snapshots {
 
     /** A logical-mode source, with its snapshot when one is due. Needs PostgreSQL 14+ (logical messages in pgoutput). */
     public static Source logical(DatabaseConfig database, LogicalCaptureConfig config, SnapshotConfig snapshot) {
-        if (snapshot.mode() == SnapshotMode.NO_DATA) {
-            return LogicalSource.open(database, config);
-        }
         boolean firstStart;
         try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME)) {
             firstStart = !slotExists(connection, config.slot());
@@ -69,9 +66,6 @@ public final class Snapshots {
 
     /** A trigger-mode source, with its snapshot when one is due. */
     public static Source trigger(DatabaseConfig database, TriggerCaptureConfig config, SnapshotConfig snapshot) {
-        if (snapshot.mode() == SnapshotMode.NO_DATA) {
-            return TriggerSource.open(database, config);
-        }
         Source stream = TriggerSource.open(database, config);
         try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME)) {
             List<TableId> tables = triggerTables(connection);
@@ -94,11 +88,14 @@ public final class Snapshots {
 
     private static Source wrap(Source stream, Plan plan, DatabaseConfig database, DebeziumEnvelope envelope,
                                SnapshotConfig snapshot, HighWatermark watermark) {
-        if (plan == null) {
-            return snapshot.mode() == SnapshotMode.INITIAL_ONLY ? new FinishedSource(stream) : stream;
+        if (plan == null && snapshot.mode() == SnapshotMode.INITIAL_ONLY) {
+            return new FinishedSource(stream);
         }
-        return new SnapshotSource(stream, database, envelope, plan.store(), plan.start(), plan.resumed(), snapshot, watermark,
-                plan.estimates());
+        // Wrapped even with nothing to snapshot now: on-demand requests (pgcdc snapshot) arrive through the stream.
+        return plan == null
+                ? new SnapshotSource(stream, database, envelope, new ProgressStore(""), Map.of(), false, snapshot, watermark, Map.of())
+                : new SnapshotSource(stream, database, envelope, plan.store(), plan.start(), plan.resumed(), snapshot, watermark,
+                        plan.estimates());
     }
 
     /** Decides, and records a new plan before the stream starts; null when there is nothing to snapshot. */

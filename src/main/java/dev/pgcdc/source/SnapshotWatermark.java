@@ -11,6 +11,9 @@ public final class SnapshotWatermark {
     public static final String MESSAGE_PREFIX = "pgcdc.snapshot.watermark";
     public static final String JOURNAL_SCHEMA = "pgcdc";
     public static final String JOURNAL_TABLE = "snapshot_watermark";
+    /** An on-demand snapshot request ({@code pgcdc snapshot}): JSON {@code {"table":"S.T","where":...}}. */
+    public static final String SIGNAL_PREFIX = "pgcdc.snapshot.signal";
+    public static final String JOURNAL_SIGNAL_TABLE = "snapshot_signal";
 
     private SnapshotWatermark() {
     }

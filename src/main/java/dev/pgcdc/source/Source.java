@@ -39,6 +39,11 @@ public interface Source extends AutoCloseable {
         return List.of();
     }
 
+    /** The on-demand snapshot requests ({@link SnapshotWatermark#SIGNAL_PREFIX}) the last {@link #poll} read, once. */
+    default List<String> takeSignals() {
+        return List.of();
+    }
+
     /** Whether the source has nothing more to capture and the pipeline should stop (a snapshot-only run). */
     default boolean finished() {
         return false;

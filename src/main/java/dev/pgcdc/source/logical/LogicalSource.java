@@ -156,6 +156,11 @@ public final class LogicalSource implements Source {
     }
 
     @Override
+    public List<String> takeSignals() {
+        return emitter.takeSignals();
+    }
+
+    @Override
     public Position takePositionWithoutEvents() {
         return emitter.takePositionWithoutEvents();
     }

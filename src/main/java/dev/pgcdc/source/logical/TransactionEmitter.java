@@ -46,6 +46,7 @@ final class TransactionEmitter {
     private Lsn carriedLsn;
     /** Snapshot watermarks reached, not yet taken; a watermark's transaction holds nothing else, so none is held back. */
     private final List<String> watermarks = new ArrayList<>();
+    private final List<String> signals = new ArrayList<>();
 
     TransactionEmitter(ChangeAssembler assembler, DebeziumEnvelope envelope, boolean transactionTopic, BadRecordPolicy onBadRecord) {
         this.assembler = assembler;
@@ -86,6 +87,13 @@ final class TransactionEmitter {
     List<String> takeWatermarks() {
         List<String> taken = List.copyOf(watermarks);
         watermarks.clear();
+        return taken;
+    }
+
+    /** The on-demand snapshot requests read since the last call. */
+    List<String> takeSignals() {
+        List<String> taken = List.copyOf(signals);
+        signals.clear();
         return taken;
     }
 
@@ -154,6 +162,8 @@ final class TransactionEmitter {
         } else if (message instanceof LogicalMessage logical) {
             if (SnapshotWatermark.MESSAGE_PREFIX.equals(logical.prefix())) {
                 watermarks.add(new String(logical.content(), StandardCharsets.UTF_8));
+            } else if (SnapshotWatermark.SIGNAL_PREFIX.equals(logical.prefix())) {
+                signals.add(new String(logical.content(), StandardCharsets.UTF_8));
             }
             if (!logical.transactional()) {
                 reachedWithoutEvents(logical.lsn());

@@ -67,6 +67,7 @@ public final class TriggerSource implements Source {
     private final List<String> watermarksInBatch = new ArrayList<>();
     private final List<String> watermarksReached = new ArrayList<>();
     private JournalPosition positionWithoutEvents;
+    private final List<String> signals = new ArrayList<>();
 
     private TriggerSource(TriggerCaptureConfig config, ListeningConnection listening, JournalReader reader,
                           DebeziumEnvelope envelope) {
@@ -144,6 +145,13 @@ public final class TriggerSource implements Source {
     }
 
     @Override
+    public List<String> takeSignals() {
+        List<String> taken = List.copyOf(signals);
+        signals.clear();
+        return taken;
+    }
+
+    @Override
     public List<String> takeWatermarks() {
         List<String> taken = List.copyOf(watermarksReached);
         watermarksReached.clear();
@@ -178,6 +186,13 @@ public final class TriggerSource implements Source {
                 positionWithoutEvents = new JournalPosition(row.id());
                 continue;
             }
+            if (isSignal(row)) {
+                signals.add(row.newRow());
+                removal.sent(row.id());
+                lastIdRead = row.id();
+                positionWithoutEvents = new JournalPosition(row.id());
+                continue;
+            }
             positionWithoutEvents = null;
             events.addAll(decoder.decode(row, primaryKeys.of(connection, row), nowMillis));
             removal.sent(row.id());
@@ -203,6 +218,10 @@ public final class TriggerSource implements Source {
             Thread.sleep(Math.max(1, Math.min(untilNextBatch, timeout.toNanos()) / 1_000_000));
         }
         return System.nanoTime() >= nextReadNanos;
+    }
+
+    private static boolean isSignal(JournalRow row) {
+        return row.table().table().equals(SnapshotWatermark.JOURNAL_SIGNAL_TABLE) && row.table().schema().equals(SnapshotWatermark.JOURNAL_SCHEMA);
     }
 
     private static boolean isWatermark(JournalRow row) {
