@@ -17,6 +17,11 @@ import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.sink.Sink;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaSink;
+import dev.pgcdc.snapshot.ProgressDisplay;
+import dev.pgcdc.snapshot.SnapshotConfig;
+import dev.pgcdc.snapshot.SnapshotSource;
+import dev.pgcdc.snapshot.SnapshotMode;
+import dev.pgcdc.snapshot.Snapshots;
 import dev.pgcdc.source.Source;
 import dev.pgcdc.source.logical.LogicalSource;
 import dev.pgcdc.source.notify.NotifySource;
@@ -42,9 +47,9 @@ import java.util.function.Supplier;
 @Command(name = "capture", description = "Stream changes from PostgreSQL into Kafka until Ctrl-C / SIGTERM.",
         sortOptions = false, footer = {"%nOptions by mode (options of another mode are refused):",
                 "  notify   --channel, --topic, --key-field",
-                "  trigger  --topic-prefix, --no-tombstones, --poll-interval, --batch-size, --skipped-operations",
+                "  trigger  --topic-prefix, --no-tombstones, --poll-interval, --batch-size, --skipped-operations, --snapshot*",
                 "  logical  --slot, --publication, --topic-prefix, --no-tombstones, --heartbeat-interval, --transaction-topic,",
-                "           --skipped-operations",
+                "           --skipped-operations, --snapshot*",
                 "%nExample: pgcdc capture --mode logical --db jdbc:postgresql://localhost:5432/shop --kafka localhost:9092"})
 final class CaptureCommand implements Callable<Integer> {
 
@@ -117,6 +122,19 @@ final class CaptureCommand implements Callable<Integer> {
                     + "fail (stop, non-zero exit), dlq (to TOPIC.dlq, then go on) or skip (log, then go on). Default: ${DEFAULT-VALUE}")
     BadRecordPolicy onBadRecord;
 
+    @Option(names = "--snapshot", paramLabel = "MODE",
+            description = "trigger, logical: when to snapshot the existing rows: initial (first start), no_data (never), "
+                    + "initial_only (first start, then stop), when_needed (whenever the stream position is new), always. Default: initial")
+    SnapshotMode snapshot;
+
+    @Option(names = "--snapshot-chunk-rows", paramLabel = "N",
+            description = "trigger, logical: rows per snapshot chunk, each read in a short transaction (default: 10000)")
+    Integer snapshotChunkRows;
+
+    @Option(names = "--snapshot-workers", paramLabel = "N",
+            description = "trigger, logical: tables snapshotted at the same time (default: the number of cores)")
+    Integer snapshotWorkers;
+
     @Option(names = "--include-table", paramLabel = "REGEX", split = ",",
             description = "Publish only tables whose SCHEMA.TABLE matches one of these regular expressions (repeatable)")
     List<String> includeTables = new ArrayList<>();
@@ -187,6 +205,8 @@ final class CaptureCommand implements Callable<Integer> {
                 + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop."
                 + (observation == null ? "" : " Metrics and health on port " + observation.port() + "."));
         out.flush();
+        ProgressDisplay progress = source instanceof SnapshotSource snapshotting && !snapshotting.status().done()
+                ? ProgressDisplay.start(snapshotting.status(), out, System.console() != null) : null;
         Runnable stop = () -> {
             if (sink.inOutage()) {
                 err.println("pgcdc: stopping: waiting up to " + Capture.DRAIN_TIMEOUT.toSeconds() + " s for Kafka at "
@@ -202,6 +222,9 @@ final class CaptureCommand implements Callable<Integer> {
             capture.close();
             if (observation != null) {
                 observation.close();
+            }
+            if (progress != null) {
+                progress.close();
             }
             out.println("Stopped: " + capture.delivered() + " change(s) delivered to Kafka"
                     + (source.skippedTruncates() == 0 ? "." : ", " + source.skippedTruncates() + " truncate(s) skipped (--skipped-operations)."));
@@ -247,6 +270,8 @@ final class CaptureCommand implements Callable<Integer> {
     }
 
     private Plan notifyPlan(DatabaseConfig databaseConfig) {
+        rejectOptionsOfOtherMode(snapshot != null || snapshotChunkRows != null || snapshotWorkers != null,
+                "--snapshot, --snapshot-chunk-rows, --snapshot-workers");
         rejectOptionsOfOtherMode(topicPrefix != null || noTombstones || pollInterval != null || slot != null
                 || publication != null || heartbeatInterval != null || transactionTopic || skippedOperations != null
                 || valueFormat != null || keyFormat != null,
@@ -264,7 +289,8 @@ final class CaptureCommand implements Callable<Integer> {
         TriggerCaptureConfig trigger = new TriggerCaptureConfig(topicPrefix, !noTombstones, pollInterval, batchSize,
                 SkippedOperations.parse(skippedOperations));
         List<String> topics = TriggerSource.topicsOfCapturedTables(databaseConfig, trigger);
-        return new Plan(() -> formatted(TriggerSource.open(databaseConfig, trigger), databaseConfig), topics,
+        SnapshotConfig snapshotConfig = snapshotConfig();
+        return new Plan(() -> formatted(Snapshots.trigger(databaseConfig, trigger, snapshotConfig), databaseConfig), topics,
                 "journal pgcdc.journal -> topics " + topics);
     }
 
@@ -274,8 +300,15 @@ final class CaptureCommand implements Callable<Integer> {
         LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, topicPrefix, !noTombstones, heartbeatInterval,
                 transactionTopic, onBadRecord, SkippedOperations.parse(skippedOperations));
         List<String> topics = LogicalSource.topicsOfPublishedTables(databaseConfig, logical);
-        return new Plan(() -> formatted(LogicalSource.open(databaseConfig, logical), databaseConfig), topics,
+        SnapshotConfig snapshotConfig = snapshotConfig();
+        return new Plan(() -> formatted(Snapshots.logical(databaseConfig, logical, snapshotConfig), databaseConfig), topics,
                 "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics);
+    }
+
+    private SnapshotConfig snapshotConfig() {
+        SnapshotConfig defaults = SnapshotConfig.defaults();
+        return new SnapshotConfig(snapshot, snapshotChunkRows == null ? defaults.chunkRows() : snapshotChunkRows,
+                snapshotWorkers == null ? defaults.workers() : snapshotWorkers);
     }
 
     /** The source as is, or writing Kafka Connect's json-with-schema form when asked. */

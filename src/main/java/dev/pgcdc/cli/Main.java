@@ -16,7 +16,7 @@ import java.util.Map;
 // scope INHERIT: every subcommand gets -h/--help and -V/--version; a help request skips required options.
 @Command(name = "pgcdc", scope = ScopeType.INHERIT, mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
         description = "Streams PostgreSQL changes into Apache Kafka.",
-        subcommands = {SetupCommand.class, TeardownCommand.class, CaptureCommand.class, ConsumeCommand.class,
+        subcommands = {SetupCommand.class, TeardownCommand.class, CaptureCommand.class, SnapshotCommand.class, ConsumeCommand.class,
                 StatusCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

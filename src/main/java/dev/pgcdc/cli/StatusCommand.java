@@ -6,6 +6,7 @@ import dev.pgcdc.config.LogicalCaptureConfig;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.observe.Attention;
 import dev.pgcdc.observe.StatusJson;
+import dev.pgcdc.snapshot.ProgressReport;
 import dev.pgcdc.source.SkippedTruncates;
 import dev.pgcdc.source.logical.LogicalSetup;
 import dev.pgcdc.source.trigger.JournalSchema;
@@ -69,9 +70,10 @@ final class StatusCommand implements Callable<Integer> {
         boolean found = mode == null ? slotStatus != null || journal != null
                 : mode == CaptureMode.logical ? slotStatus != null : journal != null;
         List<SkippedTruncates.Running> skipping = found ? SkippedTruncates.running(config) : List.of();
+        List<String> snapshots = found ? ProgressReport.lines(config) : List.of();
         if (format == Format.json) {
             out.println(StatusJson.render(logicalAsked ? slotName() : null, slotStatus, slotTablesWithoutKey, triggerAsked, journal,
-                    skipping, attention));
+                    skipping, snapshots, attention));
         } else {
             if (logicalAsked) {
                 out.println(logicalLine(slotStatus));
@@ -83,6 +85,7 @@ final class StatusCommand implements Callable<Integer> {
                 out.println("skipped: capture process " + capture.pid() + " (" + capture.application() + ") skipped "
                         + capture.skipped() + " truncate(s) since it started (--skipped-operations): their rows stay downstream");
             }
+            snapshots.forEach(out::println);
             attention.forEach(line -> out.println("attention: " + line));
         }
         out.flush();

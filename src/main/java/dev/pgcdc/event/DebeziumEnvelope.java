@@ -72,6 +72,17 @@ public record DebeziumEnvelope(String topicPrefix, String database, String versi
         return events;
     }
 
+    /**
+     * A snapshot row's event, {@code source.snapshot} set to {@code snapshot} (Debezium's {@code first},
+     * {@code true}, {@code last} or {@code incremental}). Same topic, key and value path as streamed changes.
+     */
+    public ChangeEvent snapshotEvent(RowChange read, String snapshot, long nowMillis, Position position) {
+        if (read.op() != RowChange.Op.READ) {
+            throw new IllegalArgumentException("a snapshot event needs op READ, got " + read.op());
+        }
+        return new ChangeEvent(topic(read.table()), key(read), value(read, nowMillis, snapshot), List.of(), position);
+    }
+
     /** Where transaction BEGIN and END events go: {@code <prefix>.transaction}. */
     public String transactionTopic() {
         return topicPrefix + ".transaction";
@@ -143,6 +154,10 @@ public record DebeziumEnvelope(String topicPrefix, String database, String versi
     }
 
     String value(RowChange change, long nowMillis) {
+        return value(change, nowMillis, "false");
+    }
+
+    private String value(RowChange change, long nowMillis, String snapshot) {
         StringWriter text = new StringWriter(64 + length(change.before()) + length(change.after()));
         try (JsonGenerator json = Json.mapper().getFactory().createGenerator(text)) {
             json.writeStartObject();
@@ -153,7 +168,7 @@ public record DebeziumEnvelope(String topicPrefix, String database, String versi
             json.writeStringField("connector", CONNECTOR);
             json.writeStringField("name", topicPrefix);
             json.writeNumberField("ts_ms", change.sourceTsMillis());
-            json.writeStringField("snapshot", "false");
+            json.writeStringField("snapshot", snapshot);
             json.writeStringField("db", database);
             json.writeStringField("sequence", Json.write(Json.mapper().valueToTree(change.sequence())));
             json.writeStringField("schema", change.table().schema());

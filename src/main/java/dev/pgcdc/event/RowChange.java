@@ -30,7 +30,9 @@ public record RowChange(Op op, TableId table, String before, String after, List<
 
     /** Debezium's operation codes. */
     public enum Op {
-        CREATE("c"), UPDATE("u"), DELETE("d"), TRUNCATE("t");
+        CREATE("c"), UPDATE("u"), DELETE("d"), TRUNCATE("t"),
+        /** A row read by a snapshot: {@code after} is the row as it was read. */
+        READ("r");
 
         private final String code;
 
@@ -49,7 +51,7 @@ public record RowChange(Op op, TableId table, String before, String after, List<
         keyColumns = List.copyOf(keyColumns);
         sequence = List.copyOf(sequence);
         unavailableColumns = List.copyOf(unavailableColumns);
-        if (op == Op.CREATE && after == null || op == Op.DELETE && before == null) {
+        if ((op == Op.CREATE || op == Op.READ) && after == null || op == Op.DELETE && before == null) {
             throw new IllegalArgumentException(op + " needs its row image");
         }
     }

@@ -27,9 +27,11 @@ public final class StatusJson {
      * @param journalAsked whether the trigger mode was asked about
      * @param journal    null when it is not installed
      * @param skipping   running captures that skipped truncates (--skipped-operations t)
+     * @param snapshots  one line per table of the last snapshot, as {@code status} prints them
      */
     public static String render(String slotName, SlotStatus slot, List<String> slotTablesWithoutKey, boolean journalAsked,
-                                Backlog journal, List<SkippedTruncates.Running> skipping, List<String> attention) {
+                                Backlog journal, List<SkippedTruncates.Running> skipping, List<String> snapshots,
+                                List<String> attention) {
         ObjectNode root = NODES.objectNode();
         if (slotName != null) {
             root.set("logical", logical(slotName, slot, slotTablesWithoutKey));
@@ -40,6 +42,8 @@ public final class StatusJson {
         ArrayNode skipped = root.putArray("skipped_truncates");
         skipping.forEach(capture -> skipped.addObject().put("pid", capture.pid()).put("application", capture.application())
                 .put("count", capture.skipped()));
+        ArrayNode snapshotLines = root.putArray("snapshots");
+        snapshots.forEach(snapshotLines::add);
         ArrayNode lines = root.putArray("attention");
         attention.forEach(lines::add);
         return Json.write(root);

@@ -52,7 +52,7 @@ final class CapturePipeline {
      */
     void run() throws InterruptedException {
         try {
-            while (!stopping) {
+            while (!stopping && !source.finished()) {
                 List<ChangeEvent> events = source.poll(POLL_TIMEOUT);
                 for (ChangeEvent event : events) {
                     send(event);

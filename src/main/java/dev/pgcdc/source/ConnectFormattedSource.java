@@ -98,6 +98,21 @@ public final class ConnectFormattedSource implements Source {
     }
 
     @Override
+    public List<String> takeWatermarks() {
+        return source.takeWatermarks();
+    }
+
+    @Override
+    public List<String> takeSignals() {
+        return source.takeSignals();
+    }
+
+    @Override
+    public boolean finished() {
+        return source.finished();
+    }
+
+    @Override
     public void commit(Position position) {
         source.commit(position);
     }

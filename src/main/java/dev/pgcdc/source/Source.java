@@ -35,6 +35,25 @@ public interface Source extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * The ids of the snapshot watermarks ({@link SnapshotWatermark}) the last {@link #poll} reached, once, in
+     * stream order; every change returned by that poll came before them in the stream, every later change
+     * after. Empty for a source that carries none.
+     */
+    default List<String> takeWatermarks() {
+        return List.of();
+    }
+
+    /** The on-demand snapshot requests ({@link SnapshotWatermark#SIGNAL_PREFIX}) the last {@link #poll} read, once. */
+    default List<String> takeSignals() {
+        return List.of();
+    }
+
+    /** Whether the source has nothing more to capture and the pipeline should stop (a snapshot-only run). */
+    default boolean finished() {
+        return false;
+    }
+
     /** Every change up to and including {@code position} is acknowledged by the sink. */
     void commit(Position position);
 

@@ -147,6 +147,9 @@ public final class LogicalSource implements Source {
             if (!emitter.accept(decoder.decode(received.message()), received.lsn(), events)) {
                 break; // a change after a position without events: that position goes to the pipeline first
             }
+            if (emitter.hasWatermarks()) {
+                break; // a snapshot chunk goes out right here, after exactly the changes before its watermark
+            }
         }
         if (emitter.skippedTruncates() != announcedTruncates) {
             announcedTruncates = emitter.skippedTruncates();
@@ -158,6 +161,16 @@ public final class LogicalSource implements Source {
     @Override
     public long skippedTruncates() {
         return emitter.skippedTruncates();
+    }
+
+    @Override
+    public List<String> takeWatermarks() {
+        return emitter.takeWatermarks();
+    }
+
+    @Override
+    public List<String> takeSignals() {
+        return emitter.takeSignals();
     }
 
     @Override

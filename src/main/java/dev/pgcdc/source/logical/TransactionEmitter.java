@@ -7,6 +7,7 @@ import dev.pgcdc.event.DeadLetter;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.event.RowChange;
 import dev.pgcdc.event.SkippedOperations;
+import dev.pgcdc.source.SnapshotWatermark;
 import dev.pgcdc.source.logical.PgOutputMessage.Begin;
 import dev.pgcdc.source.logical.PgOutputMessage.Commit;
 import dev.pgcdc.source.logical.PgOutputMessage.Delete;
@@ -20,6 +21,8 @@ import dev.pgcdc.source.logical.PgOutputMessage.Update;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -45,6 +48,9 @@ final class TransactionEmitter {
     private Lsn positionWithoutEvents;
     private PgOutputMessage carried;
     private Lsn carriedLsn;
+    /** Snapshot watermarks reached, not yet taken; a watermark's transaction holds nothing else, so none is held back. */
+    private final List<String> watermarks = new ArrayList<>();
+    private final List<String> signals = new ArrayList<>();
 
     TransactionEmitter(ChangeAssembler assembler, DebeziumEnvelope envelope, boolean transactionTopic, BadRecordPolicy onBadRecord,
                        SkippedOperations skipped) {
@@ -77,6 +83,24 @@ final class TransactionEmitter {
         PgOutputMessage message = carried;
         carried = null;
         return accept(message, carriedLsn, events);
+    }
+
+    boolean hasWatermarks() {
+        return !watermarks.isEmpty();
+    }
+
+    /** The snapshot watermarks reached since the last call, in stream order. */
+    List<String> takeWatermarks() {
+        List<String> taken = List.copyOf(watermarks);
+        watermarks.clear();
+        return taken;
+    }
+
+    /** The on-demand snapshot requests read since the last call. */
+    List<String> takeSignals() {
+        List<String> taken = List.copyOf(signals);
+        signals.clear();
+        return taken;
     }
 
     boolean hasPositionWithoutEvents() {
@@ -143,8 +167,15 @@ final class TransactionEmitter {
             }
             assembler.commit(commit.endLsn());
             beginSent = false;
-        } else if (message instanceof LogicalMessage logical && !logical.transactional()) {
-            reachedWithoutEvents(logical.lsn());
+        } else if (message instanceof LogicalMessage logical) {
+            if (SnapshotWatermark.MESSAGE_PREFIX.equals(logical.prefix())) {
+                watermarks.add(new String(logical.content(), StandardCharsets.UTF_8));
+            } else if (SnapshotWatermark.SIGNAL_PREFIX.equals(logical.prefix())) {
+                signals.add(new String(logical.content(), StandardCharsets.UTF_8));
+            }
+            if (!logical.transactional()) {
+                reachedWithoutEvents(logical.lsn());
+            }
         }
         // Origin: changes replicated from another node are captured like local ones.
     }

@@ -12,6 +12,7 @@ import dev.pgcdc.source.ListeningConnection;
 import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.PostgresErrors;
 import dev.pgcdc.source.SkippedTruncates;
+import dev.pgcdc.source.SnapshotWatermark;
 import dev.pgcdc.source.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,11 +61,18 @@ public final class TriggerSource implements Source {
     /** The batch being read, or null between batches. */
     private JournalBatch batch;
     private long lastIdRead;
-    /** The last row read when it and every row after it were skipped: a position without events. */
-    private JournalPosition skippedWithoutEvents;
     private long skippedTruncates;
     private long announcedTruncates;
     private long nextReadNanos;
+    /**
+     * Snapshot watermarks are reported only when their batch ends: a transaction in the same batch may have
+     * a lower journal id and yet commit after the watermark, so "after the watermark" means "after its batch".
+     */
+    private final List<String> watermarksInBatch = new ArrayList<>();
+    private final List<String> watermarksReached = new ArrayList<>();
+    /** The last row read when it and every row after it carried no event (skipped, a watermark, a signal). */
+    private JournalPosition positionWithoutEvents;
+    private final List<String> signals = new ArrayList<>();
 
     private TriggerSource(TriggerCaptureConfig config, ListeningConnection listening, JournalReader reader,
                           DebeziumEnvelope envelope) {
@@ -137,14 +145,28 @@ public final class TriggerSource implements Source {
 
     @Override
     public Position takePositionWithoutEvents() {
-        Position position = skippedWithoutEvents;
-        skippedWithoutEvents = null;
+        JournalPosition position = positionWithoutEvents;
+        positionWithoutEvents = null;
         return position;
     }
 
     @Override
     public long skippedTruncates() {
         return skippedTruncates;
+    }
+
+    @Override
+    public List<String> takeSignals() {
+        List<String> taken = List.copyOf(signals);
+        signals.clear();
+        return taken;
+    }
+
+    @Override
+    public List<String> takeWatermarks() {
+        List<String> taken = List.copyOf(watermarksReached);
+        watermarksReached.clear();
+        return taken;
     }
 
     @Override
@@ -167,8 +189,23 @@ public final class TriggerSource implements Source {
         long nowMillis = System.currentTimeMillis();
         List<ChangeEvent> events = new ArrayList<>(rows.size() + 8);
         for (JournalRow row : rows) {
+            if (isWatermark(row)) {
+                watermarksInBatch.add(row.newRow());
+                removal.sent(row.id());
+                lastIdRead = row.id();
+                // Removed once confirmed like any row: by the next event's position, or by this one if none follows.
+                positionWithoutEvents = new JournalPosition(row.id());
+                continue;
+            }
+            if (isSignal(row)) {
+                signals.add(row.newRow());
+                removal.sent(row.id());
+                lastIdRead = row.id();
+                positionWithoutEvents = new JournalPosition(row.id());
+                continue;
+            }
             if (decoder.skips(row)) {
-                skippedWithoutEvents = new JournalPosition(row.id());
+                positionWithoutEvents = new JournalPosition(row.id());
                 if (row.op() == 't') {
                     skippedTruncates++;
                     log.warn("Skipped a truncate of {} (--skipped-operations {}): its rows stay downstream; {} truncate(s) skipped since start",
@@ -176,7 +213,7 @@ public final class TriggerSource implements Source {
                 }
             } else {
                 events.addAll(decoder.decode(row, primaryKeys.of(connection, row), zonedColumns.of(connection, row), nowMillis));
-                skippedWithoutEvents = null;
+                positionWithoutEvents = null;
             }
             removal.sent(row.id());
             lastIdRead = row.id();
@@ -184,6 +221,10 @@ public final class TriggerSource implements Source {
         if (skippedTruncates != announcedTruncates) {
             SkippedTruncates.announce(connection, APPLICATION_NAME, skippedTruncates);
             announcedTruncates = skippedTruncates;
+        }
+        if (batch == null) {
+            watermarksReached.addAll(watermarksInBatch);
+            watermarksInBatch.clear();
         }
         if (!rows.isEmpty()) {
             log.debug("Read {} journal row(s) of batch {}", rows.size(), batch == null ? lastBatch : batch);
@@ -201,6 +242,14 @@ public final class TriggerSource implements Source {
             Thread.sleep(Math.max(1, Math.min(untilNextBatch, timeout.toNanos()) / 1_000_000));
         }
         return System.nanoTime() >= nextReadNanos;
+    }
+
+    private static boolean isSignal(JournalRow row) {
+        return row.table().table().equals(SnapshotWatermark.JOURNAL_SIGNAL_TABLE) && row.table().schema().equals(SnapshotWatermark.JOURNAL_SCHEMA);
+    }
+
+    private static boolean isWatermark(JournalRow row) {
+        return row.table().table().equals(SnapshotWatermark.JOURNAL_TABLE) && row.table().schema().equals(SnapshotWatermark.JOURNAL_SCHEMA);
     }
 
     private static void requireCurrentJournal(Connection connection, String databaseName) throws SQLException {

@@ -1,0 +1,91 @@
+package dev.pgcdc.snapshot;
+
+import dev.pgcdc.event.TableId;
+
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * One chunk's watermark window (DBLog). The pipeline thread opens it at a point of its output, before the
+ * worker reads the chunk; from then on it notes the keys of the chunk's table that the stream changes; when
+ * the stream reaches the chunk's high watermark it emits the chunk without those keys: their stream events
+ * already carry a state at least as new as the chunk's. Opening earlier than strictly needed only drops more
+ * rows that the stream supersedes anyway.
+ */
+final class ChunkWindow {
+
+    private final String id;
+    private final TableId table;
+    private final String topic;
+    private final boolean incremental;
+    private final CountDownLatch opened = new CountDownLatch(1);
+    private final CountDownLatch emitted = new CountDownLatch(1);
+    /** Keys the stream changed while the window was open; pipeline thread only. */
+    private final Set<String> changed = new HashSet<>();
+    private boolean truncated;
+    private volatile Chunk chunk;
+
+    /** {@code incremental}: a chunk of an on-demand snapshot, which records no progress. */
+    ChunkWindow(String id, TableId table, String topic, boolean incremental) {
+        this.id = id;
+        this.table = table;
+        this.topic = topic;
+        this.incremental = incremental;
+    }
+
+    boolean incremental() {
+        return incremental;
+    }
+
+    String id() {
+        return id;
+    }
+
+    TableId table() {
+        return table;
+    }
+
+    String topic() {
+        return topic;
+    }
+
+    void open() {
+        opened.countDown();
+    }
+
+    void awaitOpened() throws InterruptedException {
+        opened.await();
+    }
+
+    /** The stream changed this key of the table (null: a truncate, which supersedes every row read). */
+    void changed(String key) {
+        if (key == null) {
+            truncated = true;
+        } else {
+            changed.add(key);
+        }
+    }
+
+    /** Whether the chunk row with this key is superseded by the stream. */
+    boolean superseded(String key) {
+        return truncated || changed.contains(key);
+    }
+
+    /** Set by the worker before it writes the high watermark, so it is there when the stream reaches it. */
+    void read(Chunk chunk) {
+        this.chunk = chunk;
+    }
+
+    Chunk chunk() {
+        return chunk;
+    }
+
+    void emitted() {
+        emitted.countDown();
+    }
+
+    void awaitEmitted() throws InterruptedException {
+        emitted.await();
+    }
+}

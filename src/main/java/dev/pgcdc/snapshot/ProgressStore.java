@@ -1,0 +1,121 @@
+package dev.pgcdc.snapshot;
+
+import dev.pgcdc.event.TableId;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The durable record of a snapshot's completed chunks: table {@code pgcdc.snapshot_progress}, one row per
+ * capture and table with the last key of its last completed chunk. Written only once Kafka has acknowledged
+ * a chunk's rows, so a restart (even after {@code kill -9}) resumes from the next chunk.
+ */
+final class ProgressStore {
+
+    private static final String DDL = """
+            CREATE TABLE IF NOT EXISTS pgcdc.snapshot_progress (
+                capture      text   NOT NULL,
+                table_schema name   NOT NULL,
+                table_name   name   NOT NULL,
+                last_key     text[],
+                rows_done    bigint NOT NULL DEFAULT 0,
+                done         boolean NOT NULL DEFAULT false,
+                updated_at   timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (capture, table_schema, table_name))""";
+
+    private final String capture;
+
+    /**
+     * @param capture which capture the rows belong to, e.g. {@code logical:pgcdc} (a slot) or {@code trigger}
+     */
+    ProgressStore(String capture) {
+        this.capture = capture;
+    }
+
+    static boolean installed(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet exists = statement.executeQuery("SELECT to_regclass('pgcdc.snapshot_progress') IS NOT NULL")) {
+            exists.next();
+            return exists.getBoolean(1);
+        }
+    }
+
+    /** Creates the table when missing; an advisory lock serialises captures starting at once. */
+    static void install(Connection connection) throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_advisory_xact_lock(hashtext('pgcdc.snapshot_progress'))");
+            // Not CREATE SCHEMA IF NOT EXISTS: that needs CREATE on the database even when the schema exists.
+            try (ResultSet missing = statement.executeQuery("SELECT to_regnamespace('pgcdc') IS NULL")) {
+                missing.next();
+                if (missing.getBoolean(1)) {
+                    statement.execute("CREATE SCHEMA pgcdc");
+                }
+            }
+            statement.execute(DDL);
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    /** What is recorded for this capture, by table, in schema and name order. */
+    Map<TableId, TableProgress> load(Connection connection) throws SQLException {
+        Map<TableId, TableProgress> tables = new LinkedHashMap<>();
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT table_schema, table_name, last_key, rows_done, done FROM pgcdc.snapshot_progress
+                WHERE capture = ? ORDER BY 1, 2""")) {
+            query.setString(1, capture);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    Array key = rows.getArray(3);
+                    tables.put(new TableId(rows.getString(1), rows.getString(2)), new TableProgress(
+                            key == null ? null : Arrays.asList((String[]) key.getArray()), rows.getLong(4), rows.getBoolean(5)));
+                }
+            }
+        }
+        return tables;
+    }
+
+    /** Starts a new snapshot of {@code tables}: forgets what was recorded before. */
+    void plan(Connection connection, List<TableId> tables) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM pgcdc.snapshot_progress WHERE capture = ?")) {
+            delete.setString(1, capture);
+            delete.executeUpdate();
+        }
+        save(connection, tables.stream().collect(LinkedHashMap::new, (m, t) -> m.put(t, TableProgress.NOT_STARTED), Map::putAll));
+    }
+
+    /** Records these tables' progress. */
+    void save(Connection connection, Map<TableId, TableProgress> tables) throws SQLException {
+        try (PreparedStatement upsert = connection.prepareStatement("""
+                INSERT INTO pgcdc.snapshot_progress (capture, table_schema, table_name, last_key, rows_done, done)
+                VALUES (?, ?, ?, ?, ?, ?)
+                ON CONFLICT (capture, table_schema, table_name) DO UPDATE
+                SET last_key = excluded.last_key, rows_done = excluded.rows_done, done = excluded.done, updated_at = now()""")) {
+            for (Map.Entry<TableId, TableProgress> entry : tables.entrySet()) {
+                TableProgress progress = entry.getValue();
+                upsert.setString(1, capture);
+                upsert.setString(2, entry.getKey().schema());
+                upsert.setString(3, entry.getKey().table());
+                upsert.setArray(4, progress.lastKey() == null ? null : connection.createArrayOf("text", progress.lastKey().toArray()));
+                upsert.setLong(5, progress.rows());
+                upsert.setBoolean(6, progress.done());
+                upsert.addBatch();
+            }
+            upsert.executeBatch();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package dev.pgcdc.snapshot;
+
+import dev.pgcdc.event.Position;
+
+import java.util.Map;
+
+import dev.pgcdc.event.TableId;
+
+/**
+ * A stream position together with the snapshot progress reached at that point of the output. The pipeline
+ * confirms only the newest position whose events are all acknowledged, so each position carries the whole
+ * progress (it only grows), never just the chunk that ended there.
+ *
+ * @param stream   the wrapped source's position, or null where only the snapshot moved on
+ * @param progress every table's progress, immutable
+ */
+record SnapshotPosition(Position stream, Map<TableId, TableProgress> progress) implements Position {
+}

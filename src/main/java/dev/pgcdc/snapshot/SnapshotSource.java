@@ -1,0 +1,333 @@
+package dev.pgcdc.snapshot;
+
+import dev.pgcdc.config.DatabaseConfig;
+import dev.pgcdc.error.CdcException;
+import dev.pgcdc.event.ChangeEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgcdc.event.DebeziumEnvelope;
+import dev.pgcdc.event.Json;
+import dev.pgcdc.event.Position;
+import dev.pgcdc.event.RowChange;
+import dev.pgcdc.event.TableId;
+import dev.pgcdc.source.PostgresConnections;
+import dev.pgcdc.source.Source;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A mode's source with a snapshot of the existing rows woven into its stream (the DBLog algorithm): workers
+ * read tables in primary-key chunks, each chunk inside a watermark window (see {@link ChunkWindow}); when the
+ * stream reaches a chunk's high watermark, the chunk's rows whose keys the stream did not change meanwhile go
+ * out as {@code "op":"r"} events, right there in the stream's order. No transaction stays open longer than
+ * one chunk. Snapshot events take the same envelope, pipeline and acknowledgement as streamed ones; each
+ * position carries the snapshot's progress, which is recorded once Kafka has everything before it.
+ */
+public final class SnapshotSource implements Source {
+
+    private static final Logger log = LoggerFactory.getLogger(SnapshotSource.class);
+
+    private final Source stream;
+    private final DatabaseConfig database;
+    private final DebeziumEnvelope envelope;
+    private final ProgressStore store;
+    private final boolean finishAfterSnapshot;
+    private final String runId = UUID.randomUUID().toString();
+    private final AtomicLong windowIds = new AtomicLong();
+    private final ConcurrentLinkedQueue<ChunkWindow> requested = new ConcurrentLinkedQueue<>();
+    private final Map<String, ChunkWindow> open = new HashMap<>();
+    private final ExecutorService workers;
+    private final List<Future<Void>> running = new ArrayList<>();
+    private final SnapshotStatus status;
+    private final HighWatermark watermark;
+    private final int chunkRows;
+    /** On-demand snapshots ({@code pgcdc snapshot}), one worker at a time; their failure stops only them. */
+    private final ExecutorService onDemand = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "pgcdc-snapshot-on-demand");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final List<Future<Void>> onDemandRunning = new ArrayList<>();
+    private Map<TableId, TableProgress> progress;
+    private Map<TableId, TableProgress> stored;
+    private boolean firstEmitted;
+    private boolean progressWithoutEvents;
+    private Connection storeConnection;
+
+    SnapshotSource(Source stream, DatabaseConfig database, DebeziumEnvelope envelope, ProgressStore store,
+                   Map<TableId, TableProgress> start, boolean resumed, SnapshotConfig config, HighWatermark watermark,
+                   Map<TableId, Long> estimates) {
+        this.stream = stream;
+        this.database = database;
+        this.envelope = envelope;
+        this.store = store;
+        this.finishAfterSnapshot = config.mode() == SnapshotMode.INITIAL_ONLY;
+        this.progress = Map.copyOf(start);
+        this.stored = progress;
+        this.firstEmitted = resumed;
+        this.status = new SnapshotStatus(start, estimates);
+        List<TableId> pending = start.entrySet().stream().filter(e -> !e.getValue().done()).map(Map.Entry::getKey).toList();
+        this.workers = Executors.newFixedThreadPool(Math.max(1, Math.min(config.workers(), pending.size())), runnable -> {
+            Thread thread = new Thread(runnable, "pgcdc-snapshot-worker");
+            thread.setDaemon(true);
+            return thread;
+        });
+        for (TableId table : pending) {
+            running.add(workers.submit(new ChunkWorker(database, table, null, config.chunkRows(), start.get(table).lastKey(),
+                    watermark, t -> request(t, false))));
+        }
+        workers.shutdown();
+        this.watermark = watermark;
+        this.chunkRows = config.chunkRows();
+        if (!pending.isEmpty()) {
+            log.info("Snapshot of {} table(s) to do: {}", pending.size(), pending);
+        }
+    }
+
+    /** What the snapshot has done so far, safe to read from any thread. */
+    public SnapshotStatus status() {
+        return status;
+    }
+
+    @Override
+    public List<ChangeEvent> poll(Duration timeout) throws InterruptedException {
+        checkWorkers();
+        openRequested();
+        List<ChangeEvent> streamed = stream.poll(timeout);
+        List<ChangeEvent> events = new ArrayList<>(streamed.size());
+        for (ChangeEvent event : streamed) {
+            for (ChunkWindow window : open.values()) {
+                if (window.topic().equals(event.topic())) {
+                    window.changed(event.key());
+                }
+            }
+            events.add(event.position() == null ? event : withPosition(event, new SnapshotPosition(event.position(), progress)));
+        }
+        for (String signal : stream.takeSignals()) {
+            startOnDemand(signal);
+        }
+        for (String id : stream.takeWatermarks()) {
+            ChunkWindow window = open.remove(id.replace("\"", ""));
+            if (window != null) {
+                emit(window, events);
+            } // else a watermark of an earlier run, read again after a restart
+        }
+        openRequested();
+        return events;
+    }
+
+    @Override
+    public Position takePositionWithoutEvents() {
+        Position reached = stream.takePositionWithoutEvents();
+        if (reached == null && !progressWithoutEvents) {
+            return null;
+        }
+        progressWithoutEvents = false;
+        return new SnapshotPosition(reached, progress);
+    }
+
+    @Override
+    public List<String> takeWatermarks() {
+        return List.of();
+    }
+
+    @Override
+    public long skippedTruncates() {
+        return stream.skippedTruncates();
+    }
+
+    @Override
+    public void commit(Position position) {
+        SnapshotPosition confirmed = (SnapshotPosition) position;
+        if (confirmed.stream() != null) {
+            stream.commit(confirmed.stream());
+        }
+        if (confirmed.progress() != stored) {
+            record(confirmed.progress());
+        }
+    }
+
+    @Override
+    public boolean finished() {
+        return finishAfterSnapshot && stored.values().stream().allMatch(TableProgress::done);
+    }
+
+    @Override
+    public void close() {
+        onDemand.shutdownNow();
+        workers.shutdownNow();
+        try {
+            if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
+                log.warn("Snapshot workers did not stop within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeStoreConnection();
+        stream.close();
+    }
+
+    private ChunkWindow request(TableId table, boolean incremental) {
+        ChunkWindow window = new ChunkWindow(runId + ":" + windowIds.incrementAndGet(), table, envelope.topic(table), incremental);
+        requested.add(window);
+        return window;
+    }
+
+    /** Opens the windows workers asked for here, between two polls: a point of the output in stream order. */
+    private void openRequested() {
+        for (ChunkWindow window = requested.poll(); window != null; window = requested.poll()) {
+            open.put(window.id(), window);
+            window.open();
+        }
+    }
+
+    /** A request read from the stream: {@code {"table":"S.T","where":"..."}}; a malformed one is logged and ignored. */
+    private void startOnDemand(String signal) {
+        try {
+            JsonNode request = Json.parse(signal);
+            TableId table = TableId.parse(request.get("table").asText());
+            String where = request.hasNonNull("where") ? request.get("where").asText() : null;
+            log.info("On-demand snapshot of {}{} requested", table, where == null ? "" : " where " + where);
+            onDemandRunning.add(onDemand.submit(new ChunkWorker(database, table, where, chunkRows, null, watermark,
+                    t -> request(t, true))));
+        } catch (RuntimeException e) {
+            log.warn("Ignored an on-demand snapshot request that is not valid ({}): {}", e.getMessage(), signal);
+        }
+    }
+
+    private void emit(ChunkWindow window, List<ChangeEvent> events) {
+        Chunk chunk = window.chunk();
+        if (chunk == null) {
+            throw new IllegalStateException("the high watermark of chunk " + window.id() + " came before its rows");
+        }
+        if (window.incremental()) {
+            for (String row : chunk.rows()) {
+                ChangeEvent event = event(chunk, row, "incremental", null);
+                if (!window.superseded(event.key())) {
+                    events.add(event);
+                }
+            }
+            if (chunk.last()) {
+                log.info("On-demand snapshot of {} read", chunk.table());
+            }
+            window.emitted();
+            return;
+        }
+        TableId table = chunk.table();
+        TableProgress before = progress.getOrDefault(table, TableProgress.NOT_STARTED);
+        TableProgress after = new TableProgress(chunk.lastKey(), before.rows() + chunk.rows().size(), chunk.last());
+        Map<TableId, TableProgress> next = new LinkedHashMap<>(progress);
+        next.put(table, after);
+        boolean snapshotEnds = next.values().stream().allMatch(TableProgress::done);
+        List<ChangeEvent> rows = new ArrayList<>(chunk.rows().size());
+        List<String> kept = new ArrayList<>(chunk.rows().size());
+        for (String row : chunk.rows()) {
+            ChangeEvent event = event(chunk, row, "true", null);
+            if (!window.superseded(event.key())) {
+                rows.add(event);
+                kept.add(row);
+            }
+        }
+        progress = Map.copyOf(next);
+        if (rows.isEmpty()) {
+            progressWithoutEvents = true;
+        } else {
+            int last = rows.size() - 1;
+            rows.set(last, event(chunk, kept.get(last), snapshotEnds ? "last" : "true", new SnapshotPosition(null, progress)));
+            if (!firstEmitted) {
+                rows.set(0, event(chunk, kept.get(0), "first", rows.get(0).position()));
+                firstEmitted = true;
+            }
+            events.addAll(rows);
+        }
+        status.chunkEmitted(table, chunk.rows().size(), chunk.last());
+        log.debug("Emitted a chunk of {}: {} row(s), {} superseded by the stream", table, rows.size(), chunk.rows().size() - rows.size());
+        window.emitted();
+    }
+
+    private ChangeEvent event(Chunk chunk, String row, String marker, Position position) {
+        RowChange read = new RowChange(RowChange.Op.READ, chunk.table(), null, row, chunk.keyColumns(), 0, chunk.readAtMillis(),
+                null, List.of(), List.of(), null);
+        return envelope.snapshotEvent(read, marker, System.currentTimeMillis(), position);
+    }
+
+    private static ChangeEvent withPosition(ChangeEvent event, Position position) {
+        return new ChangeEvent(event.topic(), event.key(), event.value(), event.headers(), position);
+    }
+
+    private void checkWorkers() throws InterruptedException {
+        for (Future<Void> worker : running) {
+            if (worker.isDone()) {
+                try {
+                    worker.get();
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof CdcException described) {
+                        throw described;
+                    }
+                    throw new CdcException(CdcException.Kind.INTERNAL, "a snapshot worker failed: " + e.getCause(), e.getCause());
+                }
+            }
+        }
+        running.removeIf(Future::isDone);
+        for (Future<Void> worker : onDemandRunning) {
+            if (worker.isDone()) {
+                try {
+                    worker.get();
+                } catch (ExecutionException e) {
+                    log.warn("On-demand snapshot stopped: {}", e.getCause().getMessage());
+                }
+            }
+        }
+        onDemandRunning.removeIf(Future::isDone);
+    }
+
+    /** A failed write is retried with the next confirmation; until then a restart reads those chunks again. */
+    private void record(Map<TableId, TableProgress> confirmed) {
+        Map<TableId, TableProgress> changed = new LinkedHashMap<>();
+        confirmed.forEach((table, state) -> {
+            if (!state.equals(stored.get(table))) {
+                changed.put(table, state);
+            }
+        });
+        try {
+            if (storeConnection == null) {
+                storeConnection = PostgresConnections.open(database, "pgcdc-snapshot");
+            }
+            store.save(storeConnection, changed);
+            stored = confirmed;
+            if (stored.values().stream().allMatch(TableProgress::done) && !changed.isEmpty()) {
+                log.info("Snapshot complete: {}", status.summary());
+            }
+        } catch (SQLException | CdcException e) {
+            log.warn("Could not record the snapshot's progress ({}); retrying with the next confirmation", e.getMessage());
+            closeStoreConnection();
+        }
+    }
+
+    private void closeStoreConnection() {
+        if (storeConnection != null) {
+            try {
+                storeConnection.close();
+            } catch (SQLException e) {
+                log.debug("Closing the snapshot progress connection failed", e);
+            }
+            storeConnection = null;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.pgcdc.snapshot;
+
+import dev.pgcdc.Version;
+import dev.pgcdc.config.DatabaseConfig;
+import dev.pgcdc.config.LogicalCaptureConfig;
+import dev.pgcdc.config.TriggerCaptureConfig;
+import dev.pgcdc.error.CdcException;
+import dev.pgcdc.event.DebeziumEnvelope;
+import dev.pgcdc.event.TableId;
+import dev.pgcdc.source.Catalog;
+import dev.pgcdc.source.PostgresConnections;
+import dev.pgcdc.source.PostgresErrors;
+import dev.pgcdc.source.Source;
+import dev.pgcdc.source.logical.LogicalSource;
+import dev.pgcdc.source.trigger.TriggerSource;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Opens a mode's source with the snapshot its {@link SnapshotMode} asks for: decides from the progress table
+ * (and, in {@code logical} mode, from whether the slot exists yet) whether to start, resume or skip, records
+ * the plan before the stream starts, then wraps the source in a {@link SnapshotSource}.
+ */
+public final class Snapshots {
+
+    private static final String APPLICATION_NAME = "pgcdc-snapshot";
+
+    private Snapshots() {
+    }
+
+    /** A logical-mode source, with its snapshot when one is due. Needs PostgreSQL 14+ (logical messages in pgoutput). */
+    public static Source logical(DatabaseConfig database, LogicalCaptureConfig config, SnapshotConfig snapshot) {
+        boolean firstStart;
+        try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME)) {
+            firstStart = !slotExists(connection, config.slot());
+        } catch (SQLException e) {
+            throw PostgresErrors.describe(e, database, "preparing the snapshot");
+        }
+        // The source's own checks (privileges, keys, server settings) come first: their messages say more.
+        Source stream = LogicalSource.open(database, config);
+        try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME)) {
+            List<TableId> tables = publishedTables(connection, config.publication());
+            Plan plan = plan(connection, "logical:" + config.slot(), tables, firstStart, snapshot.mode());
+            if (plan != null && serverVersion(connection) < 140000) {
+                throw new CdcException(CdcException.Kind.CONFIGURATION, "snapshots in logical mode need PostgreSQL 14 or later"
+                        + " (watermarks travel as logical messages); start with --snapshot no_data, or use --mode trigger");
+            }
+            DebeziumEnvelope envelope = new DebeziumEnvelope(config.topicPrefix(), Catalog.currentDatabase(connection), Version.VALUE,
+                    config.tombstones());
+            return wrap(stream, plan, database, envelope, snapshot, HighWatermark.LOGICAL_MESSAGE);
+        } catch (SQLException e) {
+            stream.close();
+            throw PostgresErrors.describe(e, database, "preparing the snapshot");
+        } catch (RuntimeException e) {
+            stream.close();
+            throw e;
+        }
+    }
+
+    /** A trigger-mode source, with its snapshot when one is due. */
+    public static Source trigger(DatabaseConfig database, TriggerCaptureConfig config, SnapshotConfig snapshot) {
+        Source stream = TriggerSource.open(database, config);
+        try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME)) {
+            List<TableId> tables = triggerTables(connection);
+            boolean firstStart = !ProgressStore.installed(connection) || new ProgressStore("trigger").load(connection).isEmpty();
+            Plan plan = plan(connection, "trigger", tables, firstStart, snapshot.mode());
+            DebeziumEnvelope envelope = new DebeziumEnvelope(config.topicPrefix(), Catalog.currentDatabase(connection), Version.VALUE,
+                    config.tombstones());
+            return wrap(stream, plan, database, envelope, snapshot, HighWatermark.JOURNAL_ROW);
+        } catch (SQLException e) {
+            stream.close();
+            throw PostgresErrors.describe(e, database, "preparing the snapshot");
+        } catch (RuntimeException e) {
+            stream.close();
+            throw e;
+        }
+    }
+
+    private record Plan(ProgressStore store, Map<TableId, TableProgress> start, boolean resumed, Map<TableId, Long> estimates) {
+    }
+
+    private static Source wrap(Source stream, Plan plan, DatabaseConfig database, DebeziumEnvelope envelope,
+                               SnapshotConfig snapshot, HighWatermark watermark) {
+        if (plan == null && snapshot.mode() == SnapshotMode.INITIAL_ONLY) {
+            return new FinishedSource(stream);
+        }
+        // Wrapped even with nothing to snapshot now: on-demand requests (pgcdc snapshot) arrive through the stream.
+        return plan == null
+                ? new SnapshotSource(stream, database, envelope, new ProgressStore(""), Map.of(), false, snapshot, watermark, Map.of())
+                : new SnapshotSource(stream, database, envelope, plan.store(), plan.start(), plan.resumed(), snapshot, watermark,
+                        plan.estimates());
+    }
+
+    /** Decides, and records a new plan before the stream starts; null when there is nothing to snapshot. */
+    private static Plan plan(Connection connection, String capture, List<TableId> tables, boolean firstStart, SnapshotMode mode)
+            throws SQLException {
+        ProgressStore store = new ProgressStore(capture);
+        Map<TableId, TableProgress> recorded = ProgressStore.installed(connection) ? store.load(connection) : Map.of();
+        SnapshotMode.Recorded state = recorded.isEmpty() ? SnapshotMode.Recorded.NOTHING
+                : recorded.values().stream().allMatch(TableProgress::done) ? SnapshotMode.Recorded.FINISHED : SnapshotMode.Recorded.UNFINISHED;
+        SnapshotMode.Decision decision = mode.decide(firstStart, state);
+        if (decision == SnapshotMode.Decision.SKIP) {
+            return null;
+        }
+        ProgressStore.install(connection);
+        if (decision == SnapshotMode.Decision.START_NEW) {
+            for (TableId table : tables) {
+                if (Catalog.primaryKey(connection, table).isEmpty()) {
+                    throw KeysetChunks.noPrimaryKey(table);
+                }
+            }
+            store.plan(connection, tables);
+            recorded = store.load(connection);
+        }
+        return new Plan(store, recorded, decision == SnapshotMode.Decision.RESUME, estimates(connection, recorded.keySet()));
+    }
+
+    private static Map<TableId, Long> estimates(Connection connection, Iterable<TableId> tables) throws SQLException {
+        Map<TableId, Long> estimates = new HashMap<>();
+        try (PreparedStatement query = connection.prepareStatement("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = to_regclass(?)")) {
+            for (TableId table : tables) {
+                query.setString(1, table.quoted());
+                try (ResultSet rows = query.executeQuery()) {
+                    estimates.put(table, rows.next() ? rows.getLong(1) : 0L);
+                }
+            }
+        }
+        return estimates;
+    }
+
+    private static boolean slotExists(Connection connection, String slot) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
+            query.setString(1, slot);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private static List<TableId> publishedTables(Connection connection, String publication) throws SQLException {
+        return tables(connection, "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ? ORDER BY 1, 2", publication);
+    }
+
+    private static List<TableId> triggerTables(Connection connection) throws SQLException {
+        return tables(connection, """
+                SELECT DISTINCT c.relnamespace::regnamespace::name, c.relname
+                FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+                WHERE t.tgname = ? ORDER BY 1, 2""", "pgcdc_capture");
+    }
+
+    private static List<TableId> tables(Connection connection, String sql, String parameter) throws SQLException {
+        List<TableId> tables = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            query.setString(1, parameter);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    tables.add(new TableId(rows.getString(1), rows.getString(2)));
+                }
+            }
+        }
+        return tables;
+    }
+
+    private static int serverVersion(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SHOW server_version_num"); ResultSet rows = query.executeQuery()) {
+            rows.next();
+            return rows.getInt(1);
+        }
+    }
+}
