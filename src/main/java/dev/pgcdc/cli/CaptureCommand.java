@@ -10,10 +10,17 @@ import dev.pgcdc.error.CdcException;
 import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaSink;
+import dev.pgcdc.sink.kafka.OffsetsTopic;
+import dev.pgcdc.sink.kafka.TransactionalKafkaSink;
+import dev.pgcdc.source.Catalog;
+import dev.pgcdc.source.PostgresConnections;
+import dev.pgcdc.source.PostgresErrors;
 import dev.pgcdc.source.Source;
 import dev.pgcdc.source.logical.LogicalSource;
+import dev.pgcdc.source.logical.Lsn;
 import dev.pgcdc.source.notify.NotifySource;
 import dev.pgcdc.source.trigger.TriggerSource;
+import dev.pgcdc.standby.ActiveLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,13 +28,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /** {@code pgcdc capture}: streams changes from PostgreSQL into Kafka until stopped. */
 @Command(name = "capture", description = "Stream changes from PostgreSQL into Kafka until Ctrl-C / SIGTERM.",
@@ -35,8 +46,12 @@ import java.util.function.Supplier;
                 "  notify   --channel, --topic, --key-field",
                 "  trigger  --topic-prefix, --no-tombstones, --poll-interval, --batch-size",
                 "  logical  --slot, --publication, --topic-prefix, --no-tombstones, --heartbeat-interval, --transaction-topic",
+                "  trigger, logical  --exactly-once, --transaction-interval, --standby",
                 "%nExample: pgcdc capture --mode logical --db jdbc:postgresql://localhost:5432/shop --kafka localhost:9092"})
 final class CaptureCommand implements Callable<Integer> {
+
+    /** How long a new active capture waits for the previous one's walsender to end: its wal_sender_timeout, and some. */
+    private static final Duration SLOT_RELEASE_TIMEOUT = Duration.ofSeconds(90);
 
     @Mixin
     DatabaseOptions database;
@@ -92,6 +107,20 @@ final class CaptureCommand implements Callable<Integer> {
                     + "fail (stop, non-zero exit), dlq (to TOPIC.dlq, then go on) or skip (log, then go on). Default: ${DEFAULT-VALUE}")
     BadRecordPolicy onBadRecord;
 
+    @Option(names = "--exactly-once",
+            description = "trigger, logical: write changes in Kafka transactions together with the position (topic PREFIX.pgcdc-offsets), "
+                    + "so a read_committed consumer sees each change once, also across crashes")
+    boolean exactlyOnce;
+
+    @Option(names = "--transaction-interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "100ms",
+            description = "with --exactly-once: how often a Kafka transaction is committed, at whole PostgreSQL transactions "
+                    + "(default: ${DEFAULT-VALUE})")
+    Duration transactionInterval;
+
+    @Option(names = "--standby",
+            description = "trigger, logical: when another capture of the same setup is active, wait and take over once it is gone")
+    boolean standby;
+
     @Spec
     CommandSpec spec;
 
@@ -113,26 +142,65 @@ final class CaptureCommand implements Callable<Integer> {
         }
         KafkaClusterCheck.ensureTopics(kafkaConfig, topics, kafka.timeout);
         out.println(largeRecordNotice(KafkaSink.maxMessageBytes(kafkaConfig, plan.topics(), kafka.timeout)));
-        Source source = plan.source().get();
         PrintWriter err = spec.commandLine().getErr();
-        KafkaSink sink;
+        String identity = plan.origin() == null ? null : "pgcdc-" + mode + "-" + databaseName(databaseConfig) + "-" + plan.origin();
+        AtomicReference<Capture> running = new AtomicReference<>();
+        AtomicBoolean lockLost = new AtomicBoolean();
+        try (ActiveLock ignored = standby ? awaitActive(databaseConfig, identity, plan, out, running, lockLost) : null) {
+            return capture(databaseConfig, kafkaConfig, plan, identity, out, err, running, lockLost);
+        }
+    }
+
+    /** Waits until this process is the active capture of its setup (and, in logical mode, the slot is free). */
+    private ActiveLock awaitActive(DatabaseConfig databaseConfig, String identity, Plan plan, PrintWriter out,
+                                   AtomicReference<Capture> running, AtomicBoolean lockLost) throws InterruptedException {
+        ActiveLock lock = ActiveLock.acquire(databaseConfig, identity, notice -> {
+            out.println(notice);
+            out.flush();
+        }, () -> {
+            lockLost.set(true);
+            Capture capture = running.get();
+            if (capture != null) {
+                capture.close();
+            }
+        });
         try {
-            sink = new KafkaSink(kafkaConfig, plan.topics(), notice -> {
-                err.println("pgcdc: " + notice);
-                err.flush();
-            });
+            plan.awaitFree().run();
+            return lock;
         } catch (RuntimeException e) {
-            source.close();
+            lock.close();
             throw e;
         }
-        Capture capture = Capture.start(source, sink, onBadRecord);
+    }
+
+    private int capture(DatabaseConfig databaseConfig, KafkaConfig kafkaConfig, Plan plan, String identity, PrintWriter out,
+                        PrintWriter err, AtomicReference<Capture> running, AtomicBoolean lockLost) throws InterruptedException {
+        KafkaSink sink = null;
+        Capture capture;
+        if (exactlyOnce) {
+            capture = startExactlyOnce(kafkaConfig, plan, identity, out);
+        } else {
+            Source source = plan.source().apply(null);
+            try {
+                sink = new KafkaSink(kafkaConfig, plan.topics(), notice -> {
+                    err.println("pgcdc: " + notice);
+                    err.flush();
+                });
+            } catch (RuntimeException e) {
+                source.close();
+                throw e;
+            }
+            capture = Capture.start(source, sink, onBadRecord);
+        }
+        running.set(capture);
         out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
-                + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop.");
+                + kafkaConfig.bootstrapServers() + (exactlyOnce ? " exactly once" : "") + ". Ctrl-C to stop.");
         out.flush();
+        KafkaSink watched = sink;
         Runnable stop = () -> {
-            if (sink.inOutage()) {
+            if (watched != null && watched.inOutage()) {
                 err.println("pgcdc: stopping: waiting up to " + Capture.DRAIN_TIMEOUT.toSeconds() + " s for Kafka at "
-                        + kafkaConfig.bootstrapServers() + " to acknowledge " + sink.held() + " held change(s); "
+                        + kafkaConfig.bootstrapServers() + " to acknowledge " + watched.held() + " held change(s); "
                         + "nothing unacknowledged is confirmed to PostgreSQL");
                 err.flush();
             }
@@ -144,6 +212,9 @@ final class CaptureCommand implements Callable<Integer> {
             capture.close();
             out.println("Stopped: " + capture.delivered() + " change(s) delivered to Kafka.");
             out.flush();
+        }
+        if (lockLost.get()) {
+            throw ActiveLock.lostFailure();
         }
         return ExitCodes.OK;
     }
@@ -163,8 +234,40 @@ final class CaptureCommand implements Callable<Integer> {
                 + (limits.size() > 1 ? ", the smallest limit" : "") + "); a larger change " + outcome + ".";
     }
 
-    /** What one mode captures: its source (opened once the checks pass), the topics it writes, a description. */
-    private record Plan(Supplier<Source> source, List<String> topics, String description) {
+    /**
+     * Starts the transactional producer first (it fences an older instance and aborts what that one left open),
+     * then reads the stored position and opens the source after it.
+     */
+    private Capture startExactlyOnce(KafkaConfig kafkaConfig, Plan plan, String transactionalId, PrintWriter out) {
+        OffsetsTopic.ensure(kafkaConfig, plan.offsetsTopic(), kafka.timeout);
+        TransactionalKafkaSink sink = new TransactionalKafkaSink(kafkaConfig, plan.topics(), transactionalId, plan.offsetsTopic());
+        try {
+            String stored = OffsetsTopic.read(kafkaConfig, plan.offsetsTopic(), transactionalId, kafka.timeout);
+            out.println("Exactly once: transactional.id " + transactionalId + ", " + (stored == null
+                    ? "no position stored yet in " + plan.offsetsTopic() : "resuming after position " + stored + " from " + plan.offsetsTopic()) + ".");
+            Source source = plan.source().apply(stored);
+            return Capture.startExactlyOnce(source, sink, transactionInterval);
+        } catch (RuntimeException e) {
+            sink.close();
+            throw e;
+        }
+    }
+
+    private static String databaseName(DatabaseConfig databaseConfig) {
+        try (Connection connection = PostgresConnections.open(databaseConfig, "pgcdc-capture")) {
+            return Catalog.currentDatabase(connection);
+        } catch (SQLException e) {
+            throw PostgresErrors.describe(e, databaseConfig, "reading the database name");
+        }
+    }
+
+    /**
+     * What one mode captures: its source (opened once the checks pass, after a stored position or null), the
+     * topics it writes, a description, where its position is stored with --exactly-once and what it reads from
+     * (slot or journal) to name its transactional.id.
+     */
+    private record Plan(Function<String, Source> source, List<String> topics, String description, String offsetsTopic,
+                        String origin, Runnable awaitFree) {
     }
 
     private Plan notifyPlan(DatabaseConfig databaseConfig) {
@@ -172,8 +275,14 @@ final class CaptureCommand implements Callable<Integer> {
                 || publication != null || heartbeatInterval != null || transactionTopic,
                 "--topic-prefix, --no-tombstones, --poll-interval, --slot, --publication, --heartbeat-interval, --transaction-topic");
         NotifyCaptureConfig notify = new NotifyCaptureConfig(channels, topic, keyField);
-        return new Plan(() -> NotifySource.open(databaseConfig, notify), notify.topics(),
-                "NOTIFY on " + notify.channels() + " -> topic(s) " + notify.channels().stream().map(notify::topicFor).distinct().toList());
+        if (exactlyOnce || standby) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, (exactlyOnce ? "--exactly-once" : "--standby")
+                    + " does not apply to --mode notify: NOTIFY keeps no position to resume from, so a crash or a takeover loses"
+                    + " or repeats changes; use --mode trigger or logical");
+        }
+        return new Plan(stored -> NotifySource.open(databaseConfig, notify), notify.topics(),
+                "NOTIFY on " + notify.channels() + " -> topic(s) " + notify.channels().stream().map(notify::topicFor).distinct().toList(),
+                null, null, () -> { });
     }
 
     private Plan triggerPlan(DatabaseConfig databaseConfig) {
@@ -182,7 +291,9 @@ final class CaptureCommand implements Callable<Integer> {
                 "--slot, --publication, --heartbeat-interval, --transaction-topic");
         TriggerCaptureConfig trigger = new TriggerCaptureConfig(topicPrefix, !noTombstones, pollInterval, batchSize);
         List<String> topics = TriggerSource.topicsOfCapturedTables(databaseConfig, trigger);
-        return new Plan(() -> TriggerSource.open(databaseConfig, trigger), topics, "journal pgcdc.journal -> topics " + topics);
+        return new Plan(stored -> exactlyOnce ? TriggerSource.openExactlyOnce(databaseConfig, trigger, stored)
+                : TriggerSource.open(databaseConfig, trigger), topics, "journal pgcdc.journal -> topics " + topics,
+                OffsetsTopic.name(trigger.topicPrefix()), "journal", () -> { });
     }
 
     private Plan logicalPlan(DatabaseConfig databaseConfig) {
@@ -191,8 +302,10 @@ final class CaptureCommand implements Callable<Integer> {
         LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, topicPrefix, !noTombstones, heartbeatInterval,
                 transactionTopic, onBadRecord);
         List<String> topics = LogicalSource.topicsOfPublishedTables(databaseConfig, logical);
-        return new Plan(() -> LogicalSource.open(databaseConfig, logical), topics,
-                "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics);
+        return new Plan(stored -> LogicalSource.open(databaseConfig, logical, stored == null ? Lsn.ZERO : Lsn.parse(stored)), topics,
+                "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics,
+                OffsetsTopic.name(logical.topicPrefix()), logical.slot(),
+                () -> LogicalSource.awaitSlotReleased(databaseConfig, logical.slot(), SLOT_RELEASE_TIMEOUT));
     }
 
     private void rejectOptionsOfOtherMode(boolean given, String options) {
