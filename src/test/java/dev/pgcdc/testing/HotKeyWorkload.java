@@ -56,6 +56,11 @@ public final class HotKeyWorkload {
         return new HotKeyWorkload(database, writers, hotKeys, () -> System.nanoTime() >= deadline, new AtomicInteger());
     }
 
+    /** Runs until {@code done} says so. */
+    public static HotKeyWorkload startUntil(DatabaseConfig database, int writers, int hotKeys, BooleanSupplier done) {
+        return new HotKeyWorkload(database, writers, hotKeys, done, new AtomicInteger());
+    }
+
     /** Runs until at least {@code changes} committed row changes (states logged in history) are made. */
     public static HotKeyWorkload startChanges(DatabaseConfig database, int writers, int hotKeys, int changes) {
         AtomicInteger made = new AtomicInteger();
