@@ -47,12 +47,8 @@ class ExactlyOnceFencingIT {
             try (PgcdcProcess newer = PgcdcProcess.start(capture)) {
                 assertThat(newer.awaitLine("Capturing journal", Duration.ofSeconds(60))).as(newer.output()).isTrue();
 
-                int olderExit;
-                try {
-                    olderExit = older.awaitExit(Duration.ofSeconds(60));
-                } finally {
-                    fenced.set(true);
-                }
+                int olderExit = older.awaitExit(Duration.ofSeconds(60));
+                fenced.set(true);
                 assertThat(olderExit).as(older.output()).isNotZero();
                 assertThat(older.output()).contains("pgcdc: fenced by Kafka: another capture with transactional.id 'pgcdc-trigger-");
                 assertThat(older.output()).doesNotContain("\tat ");
@@ -63,6 +59,8 @@ class ExactlyOnceFencingIT {
                 newer.terminate();
                 assertThat(newer.awaitExit(Duration.ofSeconds(60))).as(newer.output()).isZero();
             }
+        } finally {
+            fenced.set(true); // whatever failed, the writers stop
         }
 
         List<ConsumedChange> records = Topics.read(kafka, topic, Integer.MAX_VALUE, Duration.ofSeconds(3));
