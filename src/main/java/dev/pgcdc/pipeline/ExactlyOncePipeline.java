@@ -32,6 +32,8 @@ final class ExactlyOncePipeline implements Pipeline {
     private final TransactionBoundaries boundaries;
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    /** Counts aborts: a send's failure that arrives after its transaction was dropped on purpose changes nothing. */
+    private final AtomicLong aborts = new AtomicLong();
     private volatile boolean stopping;
 
     ExactlyOncePipeline(Source source, TransactionalSink sink, Duration interval) {
@@ -50,6 +52,7 @@ final class ExactlyOncePipeline implements Pipeline {
                 if (source.restarts() != restarts) {
                     restarts = source.restarts();
                     log.info("The source reads again from its confirmed position; dropping {} uncommitted change(s)", sink.uncommitted());
+                    aborts.incrementAndGet();
                     sink.abort();
                     boundaries.aborted();
                 }
@@ -57,7 +60,8 @@ final class ExactlyOncePipeline implements Pipeline {
                     if (boundaries.commitBefore(event.position(), System.nanoTime())) {
                         commit();
                     }
-                    sink.send(event, this::completed);
+                    long generation = aborts.get();
+                    sink.send(event, failed -> completed(failed, generation));
                     boundaries.sent(event.position());
                 }
                 Position quiet = source.takePositionWithoutEvents();
@@ -97,8 +101,8 @@ final class ExactlyOncePipeline implements Pipeline {
         source.commit(position);
     }
 
-    private void completed(Exception failed) {
-        if (failed != null) {
+    private void completed(Exception failed, long generation) {
+        if (failed != null && generation == aborts.get()) {
             failure.compareAndSet(null, failed);
         }
     }
