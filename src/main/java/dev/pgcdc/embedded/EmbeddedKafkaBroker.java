@@ -32,13 +32,15 @@ import java.util.stream.Stream;
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
-    private final KafkaRaftServer server;
+    private final Map<String, Object> settings;
     private final Path dataDirectory;
     private final String bootstrapServers;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private KafkaRaftServer server;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDirectory, String bootstrapServers) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, Map<String, Object> settings, Path dataDirectory, String bootstrapServers) {
         this.server = server;
+        this.settings = settings;
         this.dataDirectory = dataDirectory;
         this.bootstrapServers = bootstrapServers;
     }
@@ -53,11 +55,24 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             format(dataDirectory);
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(settings, false), Time.SYSTEM);
             server.startup();
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDirectory, "127.0.0.1:" + brokerPort);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, settings, dataDirectory, "127.0.0.1:" + brokerPort);
             broker.awaitReady();
             return broker;
         } catch (Exception e) {
             throw new CdcException(CdcException.Kind.INTERNAL, "the embedded Kafka broker failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    /** Shuts the node down and starts it again on the same data and ports, as a broker restart does. */
+    public synchronized void restart() {
+        server.shutdown();
+        server.awaitShutdown();
+        try {
+            server = new KafkaRaftServer(new KafkaConfig(settings, false), Time.SYSTEM);
+            server.startup();
+            awaitReady();
+        } catch (Exception e) {
+            throw new CdcException(CdcException.Kind.INTERNAL, "the embedded Kafka broker failed to restart: " + e.getMessage(), e);
         }
     }
 
@@ -68,6 +83,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            KafkaRaftServer server;
+            synchronized (this) {
+                server = this.server;
+            }
             server.shutdown();
             server.awaitShutdown();
             deleteRecursively(dataDirectory);
