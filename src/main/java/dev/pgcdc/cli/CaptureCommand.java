@@ -128,6 +128,9 @@ final class CaptureCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         DatabaseConfig databaseConfig = database.toConfig();
         KafkaConfig kafkaConfig = kafka.toConfig();
+        if (transactionInterval.isNegative() || transactionInterval.isZero()) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "--transaction-interval must be positive, e.g. 100ms");
+        }
         PrintWriter out = spec.commandLine().getOut();
         Plan plan = switch (mode) {
             case notify -> notifyPlan(databaseConfig);
@@ -143,7 +146,8 @@ final class CaptureCommand implements Callable<Integer> {
         KafkaClusterCheck.ensureTopics(kafkaConfig, topics, kafka.timeout);
         out.println(largeRecordNotice(KafkaSink.maxMessageBytes(kafkaConfig, plan.topics(), kafka.timeout)));
         PrintWriter err = spec.commandLine().getErr();
-        String identity = plan.origin() == null ? null : "pgcdc-" + mode + "-" + databaseName(databaseConfig) + "-" + plan.origin();
+        // what names this capture, to Kafka as its transactional.id and to other instances as the active lock
+        String identity = exactlyOnce || standby ? "pgcdc-" + mode + "-" + databaseName(databaseConfig) + "-" + plan.origin() : null;
         AtomicReference<Capture> running = new AtomicReference<>();
         AtomicBoolean lockLost = new AtomicBoolean();
         try (ActiveLock ignored = standby ? awaitActive(databaseConfig, identity, plan, out, running, lockLost) : null) {
