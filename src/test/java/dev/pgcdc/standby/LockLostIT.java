@@ -39,8 +39,8 @@ class LockLostIT {
                 "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--exactly-once", "--standby"};
         AtomicBoolean done = new AtomicBoolean();
         HotKeyWorkload workload = HotKeyWorkload.startUntil(database, 2, 20, done::get);
-        try (PgcdcProcess active = PgcdcProcess.start(capture); PgcdcProcess standby = PgcdcProcess.start(capture)) {
-            assertThat(active.awaitLine("Capturing journal", Duration.ofSeconds(60))).as(active.output()).isTrue();
+        try (PgcdcProcess active = PgcdcProcess.start(capture);
+             PgcdcProcess standby = StandbyTakeoverIT.startOnceActive(active, capture)) {
             assertThat(standby.awaitLine("standby: waiting for the active capture, pid " + active.pid(), Duration.ofSeconds(60)))
                     .as(standby.output()).isTrue();
             Conditions.await("the active capture publishes", () -> Topics.size(kafka, topic) > 0, Duration.ofSeconds(30));

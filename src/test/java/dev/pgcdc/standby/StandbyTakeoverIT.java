@@ -31,8 +31,8 @@ class StandbyTakeoverIT {
         LogicalSetup.install(database, "pgcdc", List.of(new TableId("public", HotKeyWorkload.CAPTURED_TABLE)), false, false);
         String[] capture = {"capture", "--mode", "logical", "--db", database.url(), "--user", database.user(),
                 "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--slot", prefix, "--exactly-once", "--standby"};
-        try (PgcdcProcess active = PgcdcProcess.start(capture); PgcdcProcess standby = PgcdcProcess.start(capture)) {
-            assertThat(active.awaitLine("Capturing slot", Duration.ofSeconds(60))).as(active.output()).isTrue();
+        try (PgcdcProcess active = PgcdcProcess.start(capture);
+             PgcdcProcess standby = startOnceActive(active, capture)) {
             assertThat(standby.awaitLine("standby: waiting for the active capture, pid " + active.pid() + " on host ",
                     Duration.ofSeconds(60))).as(standby.output()).isTrue();
             HotKeyWorkload workload = HotKeyWorkload.startChanges(database, 2, 20, 4_000);
@@ -61,6 +61,12 @@ class StandbyTakeoverIT {
         assertThat(ExactlyOnceCheck.of(records).duplicates()).as("changes delivered twice").isZero();
         assertThat(HotKeyWorkload.Replay.of(records).states()).as("each key's states, complete and in commit order")
                 .isEqualTo(HotKeyWorkload.committedStates(database));
+    }
+
+    /** The second process starts once the first is active, so which one waits is known. */
+    static PgcdcProcess startOnceActive(PgcdcProcess active, String[] capture) throws Exception {
+        assertThat(active.awaitLine("Capturing", Duration.ofSeconds(60))).as(active.output()).isTrue();
+        return PgcdcProcess.start(capture);
     }
 
     private static String query(DatabaseConfig database, String sql) {
