@@ -22,11 +22,18 @@ import dev.pgcdc.snapshot.SnapshotConfig;
 import dev.pgcdc.snapshot.SnapshotSource;
 import dev.pgcdc.snapshot.SnapshotMode;
 import dev.pgcdc.snapshot.Snapshots;
+import dev.pgcdc.sink.kafka.OffsetsTopic;
+import dev.pgcdc.sink.kafka.TransactionalKafkaSink;
+import dev.pgcdc.source.Catalog;
+import dev.pgcdc.source.PostgresConnections;
+import dev.pgcdc.source.PostgresErrors;
 import dev.pgcdc.source.Source;
 import dev.pgcdc.source.logical.LogicalSource;
+import dev.pgcdc.source.logical.Lsn;
 import dev.pgcdc.source.notify.NotifySource;
 import dev.pgcdc.source.trigger.TriggerSource;
 import dev.pgcdc.transform.RuleSink;
+import dev.pgcdc.standby.ActiveLock;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,14 +41,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /** {@code pgcdc capture}: streams changes from PostgreSQL into Kafka until stopped. */
 @Command(name = "capture", description = "Stream changes from PostgreSQL into Kafka until Ctrl-C / SIGTERM.",
@@ -50,8 +60,12 @@ import java.util.function.Supplier;
                 "  trigger  --topic-prefix, --no-tombstones, --poll-interval, --batch-size, --skipped-operations, --snapshot*",
                 "  logical  --slot, --publication, --topic-prefix, --no-tombstones, --heartbeat-interval, --transaction-topic,",
                 "           --skipped-operations, --snapshot*",
+                "  trigger, logical  --exactly-once, --transaction-interval, --standby",
                 "%nExample: pgcdc capture --mode logical --db jdbc:postgresql://localhost:5432/shop --kafka localhost:9092"})
 final class CaptureCommand implements Callable<Integer> {
+
+    /** How long a new active capture waits for the previous one's walsender to end: its wal_sender_timeout, and some. */
+    private static final Duration SLOT_RELEASE_TIMEOUT = Duration.ofSeconds(90);
 
     @Mixin
     DatabaseOptions database;
@@ -162,14 +176,42 @@ final class CaptureCommand implements Callable<Integer> {
             description = "Serve Prometheus metrics on /metrics and health on /health/live and /health/ready (default: off)")
     Integer metricsPort;
 
+    @Option(names = "--exactly-once",
+            description = "trigger, logical: write changes in Kafka transactions together with the position (topic PREFIX.pgcdc-offsets), "
+                    + "so a read_committed consumer sees each change once, also across crashes")
+    boolean exactlyOnce;
+
+    @Option(names = "--transaction-interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "100ms",
+            description = "with --exactly-once: how often a Kafka transaction is committed, at whole PostgreSQL transactions "
+                    + "(default: ${DEFAULT-VALUE})")
+    Duration transactionInterval;
+
+    @Option(names = "--standby",
+            description = "trigger, logical: when another capture of the same setup is active, wait and take over once it is gone")
+    boolean standby;
+
     @Spec
     CommandSpec spec;
+
+    /** The filters and masks of this run, validated at start. */
+    private ChangeRulesConfig rules;
 
     @Override
     public Integer call() throws InterruptedException {
         DatabaseConfig databaseConfig = database.toConfig();
         KafkaConfig kafkaConfig = kafka.toConfig();
-        ChangeRulesConfig rules = ChangeRulesConfig.of(includeTables, excludeTables, excludeColumns, maskColumns, hashColumns, hashSalt);
+        if (transactionInterval.isNegative() || transactionInterval.isZero()) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "--transaction-interval must be positive, e.g. 100ms");
+        }
+        rules = ChangeRulesConfig.of(includeTables, excludeTables, excludeColumns, maskColumns, hashColumns, hashSalt);
+        if (exactlyOnce && (!rules.isEmpty() || metricsPort != null)) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "--exactly-once does not combine with "
+                    + (metricsPort != null ? "--metrics-port" : "table or column filters") + " yet: run without one of them");
+        }
+        if (exactlyOnce && snapshot != null && snapshot != SnapshotMode.NO_DATA) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "--exactly-once streams changes only, it does not snapshot "
+                    + "existing rows yet: snapshot them first with --snapshot initial_only (at least once), then capture with --exactly-once");
+        }
         PrintWriter out = spec.commandLine().getOut();
         Plan plan = switch (mode) {
             case notify -> notifyPlan(databaseConfig);
@@ -184,33 +226,74 @@ final class CaptureCommand implements Callable<Integer> {
         }
         KafkaClusterCheck.ensureTopics(kafkaConfig, topics, kafka.timeout);
         out.println(largeRecordNotice(KafkaSink.maxMessageBytes(kafkaConfig, plan.topics(), kafka.timeout)));
-        Source source = plan.source().get();
         PrintWriter err = spec.commandLine().getErr();
-        KafkaSink sink;
+        // what names this capture, to Kafka as its transactional.id and to other instances as the active lock
+        String identity = exactlyOnce || standby ? "pgcdc-" + mode + "-" + databaseName(databaseConfig) + "-" + plan.origin() : null;
+        AtomicReference<Capture> running = new AtomicReference<>();
+        AtomicBoolean lockLost = new AtomicBoolean();
+        try (ActiveLock ignored = standby ? awaitActive(databaseConfig, identity, plan, out, running, lockLost) : null) {
+            return capture(databaseConfig, kafkaConfig, plan, identity, out, err, running, lockLost);
+        }
+    }
+
+    /** Waits until this process is the active capture of its setup (and, in logical mode, the slot is free). */
+    private ActiveLock awaitActive(DatabaseConfig databaseConfig, String identity, Plan plan, PrintWriter out,
+                                   AtomicReference<Capture> running, AtomicBoolean lockLost) throws InterruptedException {
+        ActiveLock lock = ActiveLock.acquire(databaseConfig, identity, notice -> {
+            out.println(notice);
+            out.flush();
+        }, () -> {
+            lockLost.set(true);
+            Capture capture = running.get();
+            if (capture != null) {
+                capture.close();
+            }
+        });
         try {
-            sink = new KafkaSink(kafkaConfig, plan.topics(), notice -> {
-                err.println("pgcdc: " + notice);
-                err.flush();
-            });
+            plan.awaitFree().run();
+            return lock;
         } catch (RuntimeException e) {
-            source.close();
+            lock.close();
             throw e;
         }
-        AtomicReference<Capture> started = new AtomicReference<>();
-        Observation observation = metricsPort == null ? null : observe(databaseConfig, sink, started, source);
-        Sink published = observation == null ? sink : observation.sink();
-        Capture capture = Capture.start(source, rules.isEmpty() ? published : new RuleSink(published, rules), onBadRecord);
-        started.set(capture);
+    }
+
+    private int capture(DatabaseConfig databaseConfig, KafkaConfig kafkaConfig, Plan plan, String identity, PrintWriter out,
+                        PrintWriter err, AtomicReference<Capture> running, AtomicBoolean lockLost) throws InterruptedException {
+        KafkaSink sink = null;
+        Observation observation = null;
+        AtomicReference<Source> opened = new AtomicReference<>();
+        Capture capture;
+        if (exactlyOnce) {
+            capture = startExactlyOnce(kafkaConfig, plan, identity, out, opened);
+        } else {
+            opened.set(plan.source().apply(null));
+            try {
+                sink = new KafkaSink(kafkaConfig, plan.topics(), notice -> {
+                    err.println("pgcdc: " + notice);
+                    err.flush();
+                });
+            } catch (RuntimeException e) {
+                opened.get().close();
+                throw e;
+            }
+            observation = metricsPort == null ? null : observe(databaseConfig, sink, running, opened.get());
+            Sink published = observation == null ? sink : observation.sink();
+            capture = Capture.start(opened.get(), rules.isEmpty() ? published : new RuleSink(published, rules), onBadRecord);
+        }
+        Source source = opened.get();
+        running.set(capture);
         out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
-                + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop."
+                + kafkaConfig.bootstrapServers() + (exactlyOnce ? " exactly once" : "") + ". Ctrl-C to stop."
                 + (observation == null ? "" : " Metrics and health on port " + observation.port() + "."));
         out.flush();
         ProgressDisplay progress = source instanceof SnapshotSource snapshotting && !snapshotting.status().done()
                 ? ProgressDisplay.start(snapshotting.status(), out, System.console() != null) : null;
+        KafkaSink watched = sink;
         Runnable stop = () -> {
-            if (sink.inOutage()) {
+            if (watched != null && watched.inOutage()) {
                 err.println("pgcdc: stopping: waiting up to " + Capture.DRAIN_TIMEOUT.toSeconds() + " s for Kafka at "
-                        + kafkaConfig.bootstrapServers() + " to acknowledge " + sink.held() + " held change(s); "
+                        + kafkaConfig.bootstrapServers() + " to acknowledge " + watched.held() + " held change(s); "
                         + "nothing unacknowledged is confirmed to PostgreSQL");
                 err.flush();
             }
@@ -230,10 +313,13 @@ final class CaptureCommand implements Callable<Integer> {
                     + (source.skippedTruncates() == 0 ? "." : ", " + source.skippedTruncates() + " truncate(s) skipped (--skipped-operations)."));
             out.flush();
         }
+        if (lockLost.get()) {
+            throw ActiveLock.lostFailure();
+        }
         return ExitCodes.OK;
     }
 
-    private Observation observe(DatabaseConfig databaseConfig, KafkaSink sink, AtomicReference<Capture> started, Source source) {
+    private Observation observe(DatabaseConfig databaseConfig, KafkaSink sink, AtomicReference<Capture> running, Source source) {
         SourceProbe.Kind kind = switch (mode) {
             case notify -> SourceProbe.Kind.NOTIFY;
             case trigger -> SourceProbe.Kind.TRIGGER;
@@ -242,7 +328,7 @@ final class CaptureCommand implements Callable<Integer> {
         String probedSlot = mode == CaptureMode.logical ? new LogicalCaptureConfig(slot, null, null, true, null, false).slot() : null;
         try {
             return Observation.start(metricsPort, databaseConfig, kind, probedSlot, sink,
-                    () -> started.get() == null || started.get().isRunning());
+                    () -> running.get() == null || running.get().isRunning());
         } catch (RuntimeException e) {
             sink.close();
             source.close();
@@ -265,8 +351,42 @@ final class CaptureCommand implements Callable<Integer> {
                 + (limits.size() > 1 ? ", the smallest limit" : "") + "); a larger change " + outcome + ".";
     }
 
-    /** What one mode captures: its source (opened once the checks pass), the topics it writes, a description. */
-    private record Plan(Supplier<Source> source, List<String> topics, String description) {
+    /**
+     * Starts the transactional producer first (it fences an older instance and aborts what that one left open),
+     * then reads the stored position and opens the source after it.
+     */
+    private Capture startExactlyOnce(KafkaConfig kafkaConfig, Plan plan, String transactionalId, PrintWriter out,
+                                     AtomicReference<Source> opened) {
+        OffsetsTopic.ensure(kafkaConfig, plan.offsetsTopic(), kafka.timeout);
+        TransactionalKafkaSink sink = new TransactionalKafkaSink(kafkaConfig, plan.topics(), transactionalId, plan.offsetsTopic());
+        try {
+            String stored = OffsetsTopic.read(kafkaConfig, plan.offsetsTopic(), transactionalId, kafka.timeout);
+            out.println("Exactly once: transactional.id " + transactionalId + ", " + (stored == null
+                    ? "no position stored yet in " + plan.offsetsTopic() : "resuming after position " + stored + " from " + plan.offsetsTopic()) + ".");
+            Source source = plan.source().apply(stored);
+            opened.set(source);
+            return Capture.startExactlyOnce(source, sink, transactionInterval);
+        } catch (RuntimeException e) {
+            sink.close();
+            throw e;
+        }
+    }
+
+    private static String databaseName(DatabaseConfig databaseConfig) {
+        try (Connection connection = PostgresConnections.open(databaseConfig, "pgcdc-capture")) {
+            return Catalog.currentDatabase(connection);
+        } catch (SQLException e) {
+            throw PostgresErrors.describe(e, databaseConfig, "reading the database name");
+        }
+    }
+
+    /**
+     * What one mode captures: its source (opened once the checks pass, after a stored position or null), the
+     * topics it writes, a description, where its position is stored with --exactly-once and what it reads from
+     * (slot or journal) to name its transactional.id.
+     */
+    private record Plan(Function<String, Source> source, List<String> topics, String description, String offsetsTopic,
+                        String origin, Runnable awaitFree) {
     }
 
     private Plan notifyPlan(DatabaseConfig databaseConfig) {
@@ -278,8 +398,14 @@ final class CaptureCommand implements Callable<Integer> {
                 "--topic-prefix, --no-tombstones, --poll-interval, --slot, --publication, --heartbeat-interval, --transaction-topic, "
                         + "--skipped-operations, --value-format, --key-format");
         NotifyCaptureConfig notify = new NotifyCaptureConfig(channels, topic, keyField);
-        return new Plan(() -> NotifySource.open(databaseConfig, notify), notify.topics(),
-                "NOTIFY on " + notify.channels() + " -> topic(s) " + notify.channels().stream().map(notify::topicFor).distinct().toList());
+        if (exactlyOnce || standby) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, (exactlyOnce ? "--exactly-once" : "--standby")
+                    + " does not apply to --mode notify: NOTIFY keeps no position to resume from, so a crash or a takeover loses"
+                    + " or repeats changes; use --mode trigger or logical");
+        }
+        return new Plan(stored -> NotifySource.open(databaseConfig, notify), notify.topics(),
+                "NOTIFY on " + notify.channels() + " -> topic(s) " + notify.channels().stream().map(notify::topicFor).distinct().toList(),
+                null, null, () -> { });
     }
 
     private Plan triggerPlan(DatabaseConfig databaseConfig) {
@@ -290,8 +416,9 @@ final class CaptureCommand implements Callable<Integer> {
                 SkippedOperations.parse(skippedOperations));
         List<String> topics = TriggerSource.topicsOfCapturedTables(databaseConfig, trigger);
         SnapshotConfig snapshotConfig = snapshotConfig();
-        return new Plan(() -> formatted(Snapshots.trigger(databaseConfig, trigger, snapshotConfig), databaseConfig), topics,
-                "journal pgcdc.journal -> topics " + topics);
+        return new Plan(stored -> formatted(exactlyOnce ? TriggerSource.openExactlyOnce(databaseConfig, trigger, stored)
+                : Snapshots.trigger(databaseConfig, trigger, snapshotConfig), databaseConfig), topics,
+                "journal pgcdc.journal -> topics " + topics, OffsetsTopic.name(trigger.topicPrefix()), "journal", () -> { });
     }
 
     private Plan logicalPlan(DatabaseConfig databaseConfig) {
@@ -301,8 +428,11 @@ final class CaptureCommand implements Callable<Integer> {
                 transactionTopic, onBadRecord, SkippedOperations.parse(skippedOperations));
         List<String> topics = LogicalSource.topicsOfPublishedTables(databaseConfig, logical);
         SnapshotConfig snapshotConfig = snapshotConfig();
-        return new Plan(() -> formatted(Snapshots.logical(databaseConfig, logical, snapshotConfig), databaseConfig), topics,
-                "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics);
+        return new Plan(stored -> formatted(exactlyOnce ? LogicalSource.open(databaseConfig, logical, stored == null ? Lsn.ZERO : Lsn.parse(stored))
+                : Snapshots.logical(databaseConfig, logical, snapshotConfig), databaseConfig), topics,
+                "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics,
+                OffsetsTopic.name(logical.topicPrefix()), logical.slot(),
+                () -> LogicalSource.awaitSlotReleased(databaseConfig, logical.slot(), SLOT_RELEASE_TIMEOUT));
     }
 
     private SnapshotConfig snapshotConfig() {

@@ -114,17 +114,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** Starts a stopped node again on the same ports with the same data; returns once it answers. */
+    /**
+     * Starts the node again on the same ports with the same data, as a broker restart does (shutting it down
+     * first unless {@link #stop()} did); returns once it answers.
+     */
     public synchronized void restart() {
         if (closed.get()) {
             throw new IllegalStateException("the embedded Kafka broker is closed");
         }
-        if (server == null) {
-            try {
-                startServer();
-            } catch (Exception e) {
-                throw new CdcException(CdcException.Kind.INTERNAL, "the embedded Kafka broker failed to restart: " + e.getMessage(), e);
-            }
+        stop();
+        try {
+            startServer();
+        } catch (Exception e) {
+            throw new CdcException(CdcException.Kind.INTERNAL, "the embedded Kafka broker failed to restart: " + e.getMessage(), e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.pgcdc.pipeline;
 import dev.pgcdc.config.BadRecordPolicy;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.sink.Sink;
+import dev.pgcdc.sink.TransactionalSink;
 import dev.pgcdc.source.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,14 +24,14 @@ public final class Capture implements AutoCloseable {
     /** How long {@link #close()} waits for in-flight changes before interrupting the capture. */
     public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(60);
 
-    private final CapturePipeline pipeline;
+    private final Pipeline pipeline;
     private final Thread thread;
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile RuntimeException failure;
 
-    private Capture(Source source, Sink sink, BadRecordPolicy policy) {
-        this.pipeline = new CapturePipeline(source, sink, policy);
+    private Capture(Source source, Sink sink, Pipeline pipeline) {
+        this.pipeline = pipeline;
         this.thread = new Thread(() -> runAndRelease(source, sink), "pgcdc-capture");
     }
 
@@ -41,7 +42,19 @@ public final class Capture implements AutoCloseable {
 
     /** Starts capture; a record the sink refuses for good is handled by {@code policy}. */
     public static Capture start(Source source, Sink sink, BadRecordPolicy policy) {
-        Capture capture = new Capture(source, sink, policy);
+        return start(source, sink, new CapturePipeline(source, sink, policy));
+    }
+
+    /**
+     * Starts exactly-once capture: changes go out in sink transactions committed every {@code interval} (or
+     * sooner at a size bound) at whole source transactions, and positions are confirmed after each commit.
+     */
+    public static Capture startExactlyOnce(Source source, TransactionalSink sink, Duration interval) {
+        return start(source, sink, new ExactlyOncePipeline(source, sink, interval));
+    }
+
+    private static Capture start(Source source, Sink sink, Pipeline pipeline) {
+        Capture capture = new Capture(source, sink, pipeline);
         capture.thread.start();
         return capture;
     }

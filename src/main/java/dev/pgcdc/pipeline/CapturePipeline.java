@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * handled by the {@link BadRecordPolicy}: it stops capture, or is dead-lettered or skipped and then counts
  * as acknowledged, so the position moves past it.
  */
-final class CapturePipeline {
+final class CapturePipeline implements Pipeline {
 
     private static final Logger log = LoggerFactory.getLogger(CapturePipeline.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
@@ -50,7 +50,8 @@ final class CapturePipeline {
      *
      * @throws CdcException when the sink finally fails to deliver a change; nothing after it is committed
      */
-    void run() throws InterruptedException {
+    @Override
+    public void run() throws InterruptedException {
         try {
             while (!stopping && !source.finished()) {
                 List<ChangeEvent> events = source.poll(POLL_TIMEOUT);
@@ -76,11 +77,13 @@ final class CapturePipeline {
         commitConfirmed();
     }
 
-    void stop() {
+    @Override
+    public void stop() {
         stopping = true;
     }
 
-    long delivered() {
+    @Override
+    public long delivered() {
         return inFlight.acknowledgedCount();
     }
 

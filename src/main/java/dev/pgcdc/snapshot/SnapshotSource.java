@@ -148,6 +148,11 @@ public final class SnapshotSource implements Source {
     }
 
     @Override
+    public long restarts() {
+        return stream.restarts();
+    }
+
+    @Override
     public long skippedTruncates() {
         return stream.skippedTruncates();
     }

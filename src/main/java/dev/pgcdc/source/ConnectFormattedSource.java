@@ -93,6 +93,11 @@ public final class ConnectFormattedSource implements Source {
     }
 
     @Override
+    public long restarts() {
+        return source.restarts();
+    }
+
+    @Override
     public long skippedTruncates() {
         return source.skippedTruncates();
     }

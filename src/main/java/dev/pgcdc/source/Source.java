@@ -54,6 +54,15 @@ public interface Source extends AutoCloseable {
         return false;
     }
 
+    /**
+     * How many times the source went back to its last committed position to read on from there (after a lost
+     * connection); whatever it handed over past that position comes again. Exactly-once capture drops its
+     * uncommitted changes when this moves.
+     */
+    default long restarts() {
+        return 0;
+    }
+
     /** Every change up to and including {@code position} is acknowledged by the sink. */
     void commit(Position position);
 

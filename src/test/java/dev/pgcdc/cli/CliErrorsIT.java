@@ -51,6 +51,19 @@ class CliErrorsIT {
     }
 
     @Test
+    void notifyModeRefusesExactlyOnceWithTheReason() {
+        CliRun run = CliRun.of("capture", "--mode", "notify", "--db", database.url(), "--kafka", kafka.bootstrapServers(), "--exactly-once");
+        assertOneLineError(run, ExitCodes.CONFIGURATION, "--exactly-once does not apply to --mode notify: NOTIFY keeps no position");
+    }
+
+    @Test
+    void aTransactionIntervalOfZeroIsRefused() {
+        CliRun run = CliRun.of("capture", "--mode", "logical", "--db", database.url(), "--kafka", kafka.bootstrapServers(),
+                "--exactly-once", "--transaction-interval", "0s");
+        assertOneLineError(run, ExitCodes.CONFIGURATION, "--transaction-interval must be positive");
+    }
+
+    @Test
     void unknownChannelFlagIsAUsageError() {
         CliRun run = capture("--db", database.url(), "--kafka", kafka.bootstrapServers(), "--chanel", "sales_channel");
         assertOneLineError(run, ExitCodes.USAGE, "Unknown options: '--chanel'");

@@ -19,6 +19,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 
 /**
  * Concurrent writers on a few hot keys of table {@code items}: upserts, deletes, re-inserts, primary-key
@@ -40,9 +42,8 @@ public final class HotKeyWorkload {
 
     private final Writers writers;
 
-    private HotKeyWorkload(DatabaseConfig database, int writerCount, int hotKeys, Duration duration) {
-        long deadline = System.nanoTime() + duration.toNanos();
-        writers = new Writers(writerCount, () -> write(database, hotKeys, deadline));
+    private HotKeyWorkload(DatabaseConfig database, int writerCount, int hotKeys, BooleanSupplier done, AtomicInteger changes) {
+        writers = new Writers(writerCount, () -> write(database, hotKeys, done, changes));
     }
 
     /** Creates the tables (the captured one and the two ground-truth ones) in an empty database. */
@@ -51,7 +52,19 @@ public final class HotKeyWorkload {
     }
 
     public static HotKeyWorkload start(DatabaseConfig database, int writers, int hotKeys, Duration duration) {
-        return new HotKeyWorkload(database, writers, hotKeys, duration);
+        long deadline = System.nanoTime() + duration.toNanos();
+        return new HotKeyWorkload(database, writers, hotKeys, () -> System.nanoTime() >= deadline, new AtomicInteger());
+    }
+
+    /** Runs until {@code done} says so. */
+    public static HotKeyWorkload startUntil(DatabaseConfig database, int writers, int hotKeys, BooleanSupplier done) {
+        return new HotKeyWorkload(database, writers, hotKeys, done, new AtomicInteger());
+    }
+
+    /** Runs until at least {@code changes} committed row changes (states logged in history) are made. */
+    public static HotKeyWorkload startChanges(DatabaseConfig database, int writers, int hotKeys, int changes) {
+        AtomicInteger made = new AtomicInteger();
+        return new HotKeyWorkload(database, writers, hotKeys, () -> made.get() >= changes, made);
     }
 
     public boolean isRunning() {
@@ -63,12 +76,13 @@ public final class HotKeyWorkload {
         return writers.awaitTotal();
     }
 
-    private static int write(DatabaseConfig database, int hotKeys, long deadline) throws SQLException {
+    private static int write(DatabaseConfig database, int hotKeys, BooleanSupplier done, AtomicInteger changes) throws SQLException {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         int commits = 0;
         try (Connection connection = TestServices.connect(database); Writer writer = new Writer(connection)) {
             connection.setAutoCommit(false);
-            while (System.nanoTime() < deadline) {
+            while (!done.getAsBoolean()) {
+                writer.logged = 0;
                 try {
                     int dice = random.nextInt(100);
                     if (dice < 60) {
@@ -95,6 +109,7 @@ public final class HotKeyWorkload {
                     }
                     connection.commit();
                     commits++;
+                    changes.addAndGet(writer.logged);
                 } catch (SQLException e) {
                     connection.rollback(); // a key change onto a live key, or a deadlock: nothing of it committed
                 }
@@ -115,6 +130,7 @@ public final class HotKeyWorkload {
         private final PreparedStatement delete;
         private final PreparedStatement move;
         private final PreparedStatement log;
+        private int logged;
 
         Writer(Connection connection) throws SQLException {
             bump = connection.prepareStatement("INSERT INTO versions VALUES (?, 1) "
@@ -174,6 +190,7 @@ public final class HotKeyWorkload {
                 log.setLong(3, state);
             }
             log.executeUpdate();
+            logged++;
         }
 
         @Override

@@ -90,6 +90,10 @@ public final class PgcdcProcess implements AutoCloseable {
         throw new IOException("no VmHWM for process " + process.pid());
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public String output() {
         return String.join("\n", lines);
     }

@@ -25,7 +25,7 @@ import java.util.concurrent.ExecutionException;
  */
 public final class BenchRun {
 
-    private static final String USAGE = "usage: bench/run [--quick] [--compare debezium] [--modes logical,trigger]"
+    private static final String USAGE = "usage: bench/run [--quick] [--compare debezium] [--exactly-once] [--modes logical,trigger]"
             + " [--db JDBC_URL --user USER (password in PGCDC_DB_PASSWORD)] [--kafka HOST:PORT]";
 
     public static void main(String[] argv) throws Exception {
@@ -111,7 +111,7 @@ public final class BenchRun {
 
     /** What {@code bench/run} was asked. */
     record Options(Path project, boolean quick, boolean debezium, List<String> modes, String db, String user,
-                   String password, String kafka) {
+                   String password, String kafka, boolean exactlyOnce) {
 
         static Options parse(String[] argv) {
             Path project = null;
@@ -121,10 +121,12 @@ public final class BenchRun {
             String db = null;
             String user = "postgres";
             String kafka = null;
+            boolean exactlyOnce = false;
             for (int i = 0; i < argv.length; i++) {
                 switch (argv[i]) {
                     case "--project" -> project = Path.of(value(argv, ++i, "--project")).toAbsolutePath();
                     case "--quick" -> quick = true;
+                    case "--exactly-once" -> exactlyOnce = true;
                     case "--compare" -> {
                         String peer = value(argv, ++i, "--compare");
                         if (!peer.equals("debezium")) {
@@ -149,13 +151,17 @@ public final class BenchRun {
                 throw new IllegalArgumentException("--db must be a jdbc:postgresql://HOST:PORT/DB URL, got '" + db + "'");
             }
             return new Options(project == null ? Path.of("").toAbsolutePath() : project, quick, debezium, modes, db, user,
-                    password, kafka);
+                    password, kafka, exactlyOnce);
         }
 
         List<CaptureSystem> systems(String classpath) {
             List<CaptureSystem> systems = new ArrayList<>();
             for (String mode : modes) {
-                systems.add(new CaptureSystem.Pgcdc(mode, project));
+                systems.add(new CaptureSystem.Pgcdc(mode, project, false));
+                if (exactlyOnce) {
+                    // beside at-least-once in the same run: figures from different runs on a shared machine do not compare
+                    systems.add(new CaptureSystem.Pgcdc(mode, project, true));
+                }
             }
             if (debezium) {
                 systems.add(new CaptureSystem.Debezium(classpath));

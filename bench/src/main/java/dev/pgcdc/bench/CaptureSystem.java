@@ -22,17 +22,20 @@ interface CaptureSystem {
         return id() + ".public." + w.table();
     }
 
-    /** pgcdc's capture, started exactly as a user starts it: {@code ./pgcdc capture ...} from the project. */
-    record Pgcdc(String mode, Path project) implements CaptureSystem {
+    /**
+     * pgcdc's capture, started exactly as a user starts it: {@code ./pgcdc capture ...} from the project; with
+     * {@code exactlyOnce}, {@code --exactly-once} at its default transaction interval.
+     */
+    record Pgcdc(String mode, Path project, boolean exactlyOnce) implements CaptureSystem {
 
         @Override
         public String label() {
-            return "pgcdc " + mode;
+            return "pgcdc " + mode + (exactlyOnce ? " exactly-once" : "");
         }
 
         @Override
         public String id() {
-            return "bench_" + mode;
+            return "bench_" + mode + (exactlyOnce ? "_eo" : "");
         }
 
         @Override
@@ -56,6 +59,9 @@ interface CaptureSystem {
                     "--db", db.url(id()), "--user", db.user(), "--kafka", kafka, "--topic-prefix", id()));
             if (mode.equals("logical")) {
                 command.addAll(List.of("--slot", id(), "--publication", id()));
+            }
+            if (exactlyOnce) {
+                command.add("--exactly-once");
             }
             return ChildProcess.start(id() + "-capture-" + generation, command, env(db), runDir, project);
         }

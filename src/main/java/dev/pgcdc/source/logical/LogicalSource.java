@@ -57,6 +57,7 @@ public final class LogicalSource implements Source {
     private WalQueue queue;
     private Lsn confirmed;
     private long announcedTruncates;
+    private long restarts;
 
     private LogicalSource(DatabaseConfig database, LogicalCaptureConfig config, Connection metadata, String databaseName,
                           boolean messagesSupported, Lsn confirmed) {
@@ -79,6 +80,15 @@ public final class LogicalSource implements Source {
      * @throws CdcException with a one-line fix when the server is not ready for logical capture
      */
     public static LogicalSource open(DatabaseConfig database, LogicalCaptureConfig config) {
+        return open(database, config, Lsn.ZERO);
+    }
+
+    /**
+     * Like {@link #open(DatabaseConfig, LogicalCaptureConfig)}, resuming after {@code resumeAfter} when it is
+     * past the slot's confirmed position: exactly-once capture stores its position in Kafka first and
+     * confirms the slot after, so a crash between the two leaves Kafka ahead of the slot.
+     */
+    public static LogicalSource open(DatabaseConfig database, LogicalCaptureConfig config, Lsn resumeAfter) {
         Connection metadata = PostgresConnections.open(database, APPLICATION_NAME);
         try {
             boolean slotExists = LogicalPreflight.check(metadata, config);
@@ -86,7 +96,8 @@ public final class LogicalSource implements Source {
                 log.warn(LogicalPreflight.noBeforeImageWarning(table));
             }
             boolean messages = serverVersion(metadata) >= 140000;
-            Lsn confirmed = slotExists ? confirmedFlush(metadata, config.slot()) : Lsn.ZERO;
+            Lsn slotConfirmed = slotExists ? confirmedFlush(metadata, config.slot()) : Lsn.ZERO;
+            Lsn confirmed = resumeAfter.isAfter(slotConfirmed) ? resumeAfter : slotConfirmed;
             LogicalSource source = new LogicalSource(database, config, metadata, Catalog.currentDatabase(metadata), messages, confirmed);
             source.startReader(!slotExists);
             return source;
@@ -118,6 +129,32 @@ public final class LogicalSource implements Source {
             return topics;
         } catch (SQLException e) {
             throw PostgresErrors.describe(e, database, "listing the published tables");
+        }
+    }
+
+    /**
+     * Waits until no walsender streams from {@code slot}: after a takeover, the previous capture's one ends
+     * when the server sees its connection closed (at once after a crash, after {@code wal_sender_timeout}
+     * when its network was cut).
+     */
+    public static void awaitSlotReleased(DatabaseConfig database, String slot, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME);
+             var query = connection.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
+            query.setString(1, slot);
+            while (true) {
+                try (var rows = query.executeQuery()) {
+                    if (!rows.next() || !rows.getBoolean(1) || System.nanoTime() > deadline) {
+                        return; // still active after the deadline: the preflight then names who holds it
+                    }
+                }
+                Thread.sleep(200); // the server sends no notice when a walsender ends
+            }
+        } catch (SQLException e) {
+            throw PostgresErrors.describe(e, database, "checking the replication slot");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CdcException(CdcException.Kind.INTERNAL, "interrupted while waiting for the replication slot", e);
         }
     }
 
@@ -171,6 +208,11 @@ public final class LogicalSource implements Source {
     @Override
     public List<String> takeSignals() {
         return emitter.takeSignals();
+    }
+
+    @Override
+    public long restarts() {
+        return restarts;
     }
 
     @Override
@@ -245,6 +287,7 @@ public final class LogicalSource implements Source {
         }
         try {
             startReader(false);
+            restarts++;
             backoff.succeeded();
             log.info("Reconnected; streaming slot '{}' again from {}", config.slot(), confirmed);
             return true;

@@ -30,13 +30,29 @@ final class JournalReader {
               AND NOT txid_visible_in_snapshot(tx_id, ?::txid_snapshot)
             ORDER BY id LIMIT ?""";
 
+    /**
+     * A batch transaction by transaction, for exactly-once capture, where each transaction's events must come
+     * together: ordered by each transaction's highest journal id, then by id. Per key this is still commit
+     * order: a transaction that changed a key after another could do so only once that one had ended, so its
+     * row for the key, and hence its highest id, is above all of that one's ids.
+     */
+    private static final String BATCH_BY_TRANSACTION = """
+            SELECT %s, last_id FROM (
+              SELECT *, max(id) OVER (PARTITION BY tx_id) AS last_id FROM pgcdc.journal
+              WHERE tx_id >= ? AND tx_id < ? AND txid_visible_in_snapshot(tx_id, ?::txid_snapshot)
+                AND (?::txid_snapshot IS NULL OR NOT txid_visible_in_snapshot(tx_id, ?::txid_snapshot))) batch
+            WHERE (last_id, id) > (?, ?)
+            ORDER BY last_id, id LIMIT ?""";
+
     private final String firstBatch;
     private final String nextBatch;
+    private final String byTransaction;
 
     private JournalReader(boolean commitTimestamps) {
         String columns = COLUMNS.formatted(commitTimestamps ? COMMIT_TIME : "changed_at");
         this.firstBatch = FIRST_BATCH.formatted(columns);
         this.nextBatch = NEXT_BATCH.formatted(columns);
+        this.byTransaction = BATCH_BY_TRANSACTION.formatted(columns);
     }
 
     /** A reader that reports commit times when the server tracks them ({@code track_commit_timestamp}). */
@@ -56,6 +72,33 @@ final class JournalReader {
         }
     }
 
+    /** Up to {@code limit} rows of {@code batch} after the given place, transaction by transaction. */
+    TransactionPage pageByTransaction(Connection connection, JournalBatch batch, long afterTransactionEnd, long afterId, int limit)
+            throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(byTransaction)) {
+            String lower = batch.lower() == null ? null : batch.lower().toString();
+            query.setLong(1, batch.lowestTxId());
+            query.setLong(2, batch.txIdLimit());
+            query.setString(3, batch.upper().toString());
+            query.setString(4, lower);
+            query.setString(5, lower);
+            query.setLong(6, afterTransactionEnd);
+            query.setLong(7, afterId);
+            query.setInt(8, limit);
+            List<JournalRow> rows = new ArrayList<>();
+            long transactionEnd = afterTransactionEnd;
+            long lastId = afterId;
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    rows.add(row(result));
+                    transactionEnd = result.getLong(10);
+                    lastId = result.getLong(1);
+                }
+            }
+            return new TransactionPage(rows, transactionEnd, lastId);
+        }
+    }
+
     /** Up to {@code limit} rows of {@code batch} with ids above {@code afterId}, in id order. */
     List<JournalRow> page(Connection connection, JournalBatch batch, long afterId, int limit) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(batch.lower() == null ? firstBatch : nextBatch)) {
@@ -71,13 +114,26 @@ final class JournalReader {
             List<JournalRow> rows = new ArrayList<>();
             try (ResultSet result = query.executeQuery()) {
                 while (result.next()) {
-                    rows.add(new JournalRow(result.getLong(1), result.getLong(2),
-                            result.getObject(3, OffsetDateTime.class).toInstant(), result.getLong(4),
-                            new TableId(result.getString(5), result.getString(6)),
-                            result.getString(7).charAt(0), result.getString(8), result.getString(9)));
+                    rows.add(row(result));
                 }
             }
             return rows;
         }
+    }
+
+    /** Removes the rows of every transaction visible in {@code snapshot}: all of them were delivered. */
+    void removeUpTo(Connection connection, TxSnapshot snapshot) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement(
+                "DELETE FROM pgcdc.journal WHERE tx_id < ? AND txid_visible_in_snapshot(tx_id, ?::txid_snapshot)")) {
+            delete.setLong(1, snapshot.xmax());
+            delete.setString(2, snapshot.toString());
+            delete.executeUpdate();
+        }
+    }
+
+    private static JournalRow row(ResultSet result) throws SQLException {
+        return new JournalRow(result.getLong(1), result.getLong(2), result.getObject(3, OffsetDateTime.class).toInstant(),
+                result.getLong(4), new TableId(result.getString(5), result.getString(6)), result.getString(7).charAt(0),
+                result.getString(8), result.getString(9));
     }
 }

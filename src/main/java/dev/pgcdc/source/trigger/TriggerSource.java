@@ -57,12 +57,17 @@ public final class TriggerSource implements Source {
     private final PrimaryKeys primaryKeys = new PrimaryKeys();
     private final ZonedColumns zonedColumns = new ZonedColumns();
     private final JournalRemoval removal;
+    /** Exactly-once: events carry no position; a batch's end is the position, stored in Kafka, then confirmed here. */
+    private final boolean exactlyOnce;
     private JournalBatch lastBatch;
     /** The batch being read, or null between batches. */
     private JournalBatch batch;
     private long lastIdRead;
     private long skippedTruncates;
     private long announcedTruncates;
+    private long lastTransactionEnd;
+    private boolean batchHadRows;
+    private BatchBoundary batchEnded;
     private long nextReadNanos;
     /**
      * Snapshot watermarks are reported only when their batch ends: a transaction in the same batch may have
@@ -75,8 +80,10 @@ public final class TriggerSource implements Source {
     private final List<String> signals = new ArrayList<>();
 
     private TriggerSource(TriggerCaptureConfig config, ListeningConnection listening, JournalReader reader,
-                          DebeziumEnvelope envelope) {
+                          DebeziumEnvelope envelope, boolean exactlyOnce, TxSnapshot resumeAfter) {
         this.config = config;
+        this.exactlyOnce = exactlyOnce;
+        this.lastBatch = resumeAfter == null ? null : new JournalBatch(null, resumeAfter);
         this.listening = listening;
         this.reader = reader;
         this.decoder = new JournalDecoder(envelope, config.skippedOperations());
@@ -89,13 +96,27 @@ public final class TriggerSource implements Source {
      * @throws CdcException when PostgreSQL cannot be reached or the journal is missing or outdated
      */
     public static TriggerSource open(DatabaseConfig database, TriggerCaptureConfig config) {
+        return open(database, config, false, null);
+    }
+
+    /**
+     * Opens for exactly-once capture: a batch's events go out whole, transaction by transaction, and the batch's
+     * end is the position. After {@code resumeAfter} (a stored batch end, {@code xmin:xmax:xip}, or null at the
+     * first start) reading starts with the batch that follows it: rows of transactions visible in it were
+     * delivered, and are only removed.
+     */
+    public static TriggerSource openExactlyOnce(DatabaseConfig database, TriggerCaptureConfig config, String resumeAfter) {
+        return open(database, config, true, resumeAfter == null ? null : TxSnapshot.parse(resumeAfter));
+    }
+
+    private static TriggerSource open(DatabaseConfig database, TriggerCaptureConfig config, boolean exactlyOnce, TxSnapshot resumeAfter) {
         ListeningConnection listening = ListeningConnection.open(database, APPLICATION_NAME, List.of());
         try {
             Connection connection = listening.get(Duration.ZERO);
             String databaseName = Catalog.currentDatabase(connection);
             requireCurrentJournal(connection, databaseName);
             DebeziumEnvelope envelope = new DebeziumEnvelope(config.topicPrefix(), databaseName, Version.VALUE, config.tombstones());
-            return new TriggerSource(config, listening, JournalReader.forServer(connection), envelope);
+            return new TriggerSource(config, listening, JournalReader.forServer(connection), envelope, exactlyOnce, resumeAfter);
         } catch (SQLException e) {
             listening.close();
             throw PostgresErrors.describe(e, database, "checking the journal");
@@ -133,10 +154,12 @@ public final class TriggerSource implements Source {
                 TxSnapshot now = reader.snapshot(connection);
                 batch = lastBatch == null ? new JournalBatch(null, now) : lastBatch.followedBy(now);
                 lastIdRead = 0;
+                lastTransactionEnd = 0;
+                batchHadRows = false;
                 primaryKeys.refresh();
                 zonedColumns.refresh();
             }
-            return readPage(connection);
+            return exactlyOnce ? readTransactions(connection) : readPage(connection);
         } catch (SQLException e) {
             listening.failed(e, "reading the journal");
             return List.of();
@@ -145,6 +168,11 @@ public final class TriggerSource implements Source {
 
     @Override
     public Position takePositionWithoutEvents() {
+        if (batchEnded != null) {
+            BatchBoundary ended = batchEnded;
+            batchEnded = null;
+            return ended;
+        }
         JournalPosition position = positionWithoutEvents;
         positionWithoutEvents = null;
         return position;
@@ -171,7 +199,11 @@ public final class TriggerSource implements Source {
 
     @Override
     public void commit(Position position) {
-        removal.confirmedUpTo(((JournalPosition) position).id());
+        if (position instanceof BatchBoundary boundary) {
+            removeUpTo(boundary.upper());
+        } else {
+            removal.confirmedUpTo(((JournalPosition) position).id());
+        }
     }
 
     @Override
@@ -206,11 +238,7 @@ public final class TriggerSource implements Source {
             }
             if (decoder.skips(row)) {
                 positionWithoutEvents = new JournalPosition(row.id());
-                if (row.op() == 't') {
-                    skippedTruncates++;
-                    log.warn("Skipped a truncate of {} (--skipped-operations {}): its rows stay downstream; {} truncate(s) skipped since start",
-                            row.table(), config.skippedOperations(), skippedTruncates);
-                }
+                countSkipped(row);
             } else {
                 events.addAll(decoder.decode(row, primaryKeys.of(connection, row), zonedColumns.of(connection, row), nowMillis));
                 positionWithoutEvents = null;
@@ -218,10 +246,7 @@ public final class TriggerSource implements Source {
             removal.sent(row.id());
             lastIdRead = row.id();
         }
-        if (skippedTruncates != announcedTruncates) {
-            SkippedTruncates.announce(connection, APPLICATION_NAME, skippedTruncates);
-            announcedTruncates = skippedTruncates;
-        }
+        announceSkipped(connection);
         if (batch == null) {
             watermarksReached.addAll(watermarksInBatch);
             watermarksInBatch.clear();
@@ -230,6 +255,74 @@ public final class TriggerSource implements Source {
             log.debug("Read {} journal row(s) of batch {}", rows.size(), batch == null ? lastBatch : batch);
         }
         return events;
+    }
+
+    /**
+     * A page of the batch, transaction by transaction, with no positions: the batch's end (when it had rows) is
+     * the one position, so a Kafka transaction never ends inside a PostgreSQL one. An empty batch needs none:
+     * the next stored end covers it.
+     */
+    private List<ChangeEvent> readTransactions(Connection connection) throws SQLException {
+        TransactionPage page = reader.pageByTransaction(connection, batch, lastTransactionEnd, lastIdRead, config.batchSize());
+        lastTransactionEnd = page.lastTransactionEnd();
+        lastIdRead = page.lastId();
+        batchHadRows |= !page.rows().isEmpty();
+        long nowMillis = System.currentTimeMillis();
+        List<ChangeEvent> events = new ArrayList<>(page.rows().size() + 8);
+        for (JournalRow row : page.rows()) {
+            if (isWatermark(row)) {
+                watermarksInBatch.add(row.newRow());
+            } else if (isSignal(row)) {
+                signals.add(row.newRow());
+            } else if (decoder.skips(row)) {
+                countSkipped(row);
+            } else {
+                for (ChangeEvent event : decoder.decode(row, primaryKeys.of(connection, row), zonedColumns.of(connection, row), nowMillis)) {
+                    events.add(new ChangeEvent(event.topic(), event.key(), event.value(), event.headers(), null));
+                }
+            }
+        }
+        announceSkipped(connection);
+        if (page.rows().size() < config.batchSize()) {
+            if (batchHadRows) {
+                batchEnded = new BatchBoundary(batch.upper());
+            }
+            watermarksReached.addAll(watermarksInBatch);
+            watermarksInBatch.clear();
+            lastBatch = batch;
+            batch = null;
+            nextReadNanos = System.nanoTime() + config.pollInterval().toNanos();
+        }
+        return events;
+    }
+
+    private void countSkipped(JournalRow row) {
+        if (row.op() == 't') {
+            skippedTruncates++;
+            log.warn("Skipped a truncate of {} (--skipped-operations {}): its rows stay downstream; {} truncate(s) skipped since start",
+                    row.table(), config.skippedOperations(), skippedTruncates);
+        }
+    }
+
+    private void announceSkipped(Connection connection) throws SQLException {
+        if (skippedTruncates != announcedTruncates) {
+            SkippedTruncates.announce(connection, APPLICATION_NAME, skippedTruncates);
+            announcedTruncates = skippedTruncates;
+        }
+    }
+
+    /** A removal that fails is done by the next one: each covers every batch before it. */
+    private void removeUpTo(TxSnapshot snapshot) {
+        try {
+            Connection connection = listening.get(Duration.ofMillis(1));
+            if (connection != null) {
+                reader.removeUpTo(connection, snapshot);
+            }
+        } catch (SQLException e) {
+            listening.failed(e, "removing delivered changes from the journal");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**

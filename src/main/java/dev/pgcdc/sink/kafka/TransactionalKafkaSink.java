@@ -1,0 +1,193 @@
+package dev.pgcdc.sink.kafka;
+
+import dev.pgcdc.config.KafkaConfig;
+import dev.pgcdc.error.CdcException;
+import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.Header;
+import dev.pgcdc.event.Position;
+import dev.pgcdc.sink.TransactionalSink;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Publishes changes inside Kafka transactions, with the capture's position written to the offsets topic in
+ * the same transaction: a change is visible to {@code read_committed} consumers exactly when the position
+ * that covers it is stored. The {@code transactional.id} names the capture (database and slot or journal),
+ * so a second instance of the same capture fences the first: Kafka refuses the older one's writes, and it
+ * stops with one line instead of writing.
+ */
+public final class TransactionalKafkaSink implements TransactionalSink {
+
+    /**
+     * How long a Kafka transaction may stay open. A single huge PostgreSQL transaction stays whole in one
+     * Kafka transaction, so the client's 60 s default is raised; the broker caps it with
+     * {@code transaction.max.timeout.ms} (15 min by default).
+     */
+    static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(5);
+
+    private final KafkaConfig kafka;
+    private final String transactionalId;
+    private final String offsetsTopic;
+    private final KafkaProducer<String, String> producer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private boolean open;
+    private long uncommitted;
+
+    /**
+     * Starts the transactional producer; its {@code initTransactions} fences any older instance with the same
+     * id and aborts the transaction it left open, so its position can be read afterwards.
+     */
+    public TransactionalKafkaSink(KafkaConfig kafka, Collection<String> topics, String transactionalId, String offsetsTopic) {
+        this.kafka = kafka;
+        this.transactionalId = transactionalId;
+        this.offsetsTopic = offsetsTopic;
+        Map<String, Object> defaults = Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
+                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis(),
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024,
+                ProducerConfig.CLIENT_ID_CONFIG, "pgcdc-capture");
+        try {
+            producer = new KafkaProducer<>(kafka.clientProperties(defaults), new StringSerializer(), new StringSerializer());
+        } catch (KafkaException e) {
+            throw KafkaErrors.describe(e, kafka);
+        }
+        try {
+            producer.initTransactions();
+            for (String topic : topics) {
+                producer.partitionsFor(topic);
+            }
+        } catch (KafkaException e) {
+            producer.close(Duration.ZERO);
+            CdcException refused = KafkaErrors.accessRefused(e, kafka);
+            throw refused != null ? refused : KafkaErrors.describe(e, kafka);
+        }
+    }
+
+    @Override
+    public void send(ChangeEvent event, DeliveryCallback callback) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header header : event.headers()) {
+            headers.add(header.name(), header.value().getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            begin();
+            producer.send(new ProducerRecord<>(event.topic(), null, event.key(), event.value(), headers),
+                    (metadata, failure) -> callback.completed(failure));
+            uncommitted++;
+        } catch (InterruptException e) {
+            Thread.currentThread().interrupt();
+            throw failed("stopped while sending", e);
+        } catch (KafkaException e) {
+            throw failed("Kafka refused a change for topic '" + event.topic() + "'", e);
+        }
+    }
+
+    @Override
+    public void commit(Position position) {
+        try {
+            begin();
+            producer.send(new ProducerRecord<>(offsetsTopic, transactionalId, position.toString()));
+            producer.commitTransaction();
+            open = false;
+            uncommitted = 0;
+        } catch (InterruptException e) {
+            Thread.currentThread().interrupt();
+            throw failed("stopped while committing", e);
+        } catch (KafkaException e) {
+            throw failed("the Kafka transaction up to position " + position + " failed", e);
+        }
+    }
+
+    @Override
+    public void abort() {
+        if (!open) {
+            return;
+        }
+        open = false;
+        uncommitted = 0;
+        try {
+            producer.abortTransaction();
+        } catch (KafkaException e) {
+            throw failed("aborting the Kafka transaction failed", e);
+        }
+    }
+
+    @Override
+    public long uncommitted() {
+        return uncommitted;
+    }
+
+    /** Sends are inside the transaction already; {@link #commit} is what waits for them. */
+    @Override
+    public void flush() {
+        try {
+            producer.flush();
+        } catch (InterruptException e) {
+            Thread.currentThread().interrupt();
+            throw failed("stopped while flushing", e);
+        }
+    }
+
+    /** Safe to call twice. A transaction still open is aborted by Kafka, or by the next instance as it starts. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            boolean interrupted = Thread.interrupted();
+            try {
+                producer.close(interrupted ? Duration.ZERO : Duration.ofSeconds(10));
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private void begin() {
+        if (!open) {
+            producer.beginTransaction();
+            open = true;
+        }
+    }
+
+    private CdcException failed(String what, Exception e) {
+        if (isFenced(e)) {
+            return new CdcException(CdcException.Kind.DELIVERY, "fenced by Kafka: another capture with transactional.id '"
+                    + transactionalId + "' started after this one, so this one stops without writing (nothing it sent since"
+                    + " its last commit is visible)", e);
+        }
+        CdcException refused = KafkaErrors.accessRefused(e, kafka);
+        if (refused != null) {
+            return refused;
+        }
+        return new CdcException(CdcException.Kind.DELIVERY, what + " (" + e.getMessage() + "): nothing since the last"
+                + " committed Kafka transaction is visible or confirmed to PostgreSQL; it is captured again at the next start", e);
+    }
+
+    private static boolean isFenced(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,75 @@
+package dev.pgcdc.sink.kafka;
+
+import dev.pgcdc.config.KafkaConfig;
+import dev.pgcdc.consume.ConsumedChange;
+import dev.pgcdc.error.CdcException;
+import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.event.Position;
+import dev.pgcdc.testing.TestServices;
+import dev.pgcdc.testing.Topics;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class TransactionalKafkaSinkIT {
+
+    private record At(String text) implements Position {
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    private static ChangeEvent change(String topic, int id) {
+        return new ChangeEvent(topic, "{\"id\":" + id + "}", "{\"id\":" + id + "}", List.of(), null);
+    }
+
+    @Test
+    void changesAndPositionBecomeVisibleTogetherAndOnlyOnCommit() {
+        KafkaConfig kafka = TestServices.kafka();
+        String prefix = TestServices.uniqueName("txsink");
+        String topic = prefix + ".t";
+        String offsets = OffsetsTopic.name(prefix);
+        OffsetsTopic.ensure(kafka, offsets, Duration.ofSeconds(10));
+        try (TransactionalKafkaSink sink = new TransactionalKafkaSink(kafka, List.of(topic), prefix + "-id", offsets)) {
+            sink.send(change(topic, 1), failure -> { });
+            sink.commit(new At("0/10"));
+            sink.send(change(topic, 2), failure -> { });
+            sink.abort();
+            sink.send(change(topic, 3), failure -> { });
+        }
+        assertThat(Topics.read(kafka, topic, Integer.MAX_VALUE, Duration.ofSeconds(2))).extracting(ConsumedChange::key)
+                .containsExactly("{\"id\":1}");
+        assertThat(OffsetsTopic.read(kafka, offsets, prefix + "-id", Duration.ofSeconds(10))).isEqualTo("0/10");
+        assertThat(OffsetsTopic.read(kafka, offsets, "another-capture", Duration.ofSeconds(10))).isNull();
+    }
+
+    @Test
+    void aSecondInstanceOfTheSameCaptureFencesTheFirstWhoseOpenTransactionNeverShows() {
+        KafkaConfig kafka = TestServices.kafka();
+        String prefix = TestServices.uniqueName("fence");
+        String topic = prefix + ".t";
+        String offsets = OffsetsTopic.name(prefix);
+        OffsetsTopic.ensure(kafka, offsets, Duration.ofSeconds(10));
+        try (TransactionalKafkaSink zombie = new TransactionalKafkaSink(kafka, List.of(topic), prefix + "-id", offsets)) {
+            zombie.send(change(topic, 1), failure -> { });
+            zombie.commit(new At("0/10"));
+            zombie.send(change(topic, 2), failure -> { });
+            try (TransactionalKafkaSink successor = new TransactionalKafkaSink(kafka, List.of(topic), prefix + "-id", offsets)) {
+                assertThat(OffsetsTopic.read(kafka, offsets, prefix + "-id", Duration.ofSeconds(10))).isEqualTo("0/10");
+                successor.send(change(topic, 2), failure -> { });
+                successor.commit(new At("0/20"));
+
+                CdcException fenced = catchThrowableOfType(() -> zombie.commit(new At("0/20")), CdcException.class);
+                assertThat(fenced.getMessage()).startsWith("fenced by Kafka: another capture with transactional.id '" + prefix + "-id'")
+                        .doesNotContain("\n");
+            }
+        }
+        assertThat(Topics.read(kafka, topic, Integer.MAX_VALUE, Duration.ofSeconds(2))).extracting(ConsumedChange::key)
+                .containsExactly("{\"id\":1}", "{\"id\":2}");
+    }
+}
