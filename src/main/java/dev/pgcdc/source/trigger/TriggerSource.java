@@ -80,10 +80,18 @@ public final class TriggerSource implements Source {
     private final List<String> signals = new ArrayList<>();
 
     private TriggerSource(TriggerCaptureConfig config, ListeningConnection listening, JournalReader reader,
-                          DebeziumEnvelope envelope, boolean exactlyOnce, TxSnapshot resumeAfter) {
+                          DebeziumEnvelope envelope, boolean exactlyOnce, BatchBoundary resumeAfter) {
         this.config = config;
         this.exactlyOnce = exactlyOnce;
-        this.lastBatch = resumeAfter == null ? null : new JournalBatch(null, resumeAfter);
+        if (resumeAfter != null && resumeAfter.complete()) {
+            this.lastBatch = new JournalBatch(null, resumeAfter.upper());
+        } else if (resumeAfter != null) {
+            // inside a batch: the same batch goes on after the last transaction stored
+            this.batch = new JournalBatch(resumeAfter.lower(), resumeAfter.upper());
+            this.lastTransactionEnd = resumeAfter.transactionEnd();
+            this.lastIdRead = resumeAfter.transactionEnd();
+            this.batchHadRows = true;
+        }
         this.listening = listening;
         this.reader = reader;
         this.decoder = new JournalDecoder(envelope, config.skippedOperations());
@@ -106,10 +114,10 @@ public final class TriggerSource implements Source {
      * delivered, and are only removed.
      */
     public static TriggerSource openExactlyOnce(DatabaseConfig database, TriggerCaptureConfig config, String resumeAfter) {
-        return open(database, config, true, resumeAfter == null ? null : TxSnapshot.parse(resumeAfter));
+        return open(database, config, true, resumeAfter == null ? null : BatchBoundary.parse(resumeAfter));
     }
 
-    private static TriggerSource open(DatabaseConfig database, TriggerCaptureConfig config, boolean exactlyOnce, TxSnapshot resumeAfter) {
+    private static TriggerSource open(DatabaseConfig database, TriggerCaptureConfig config, boolean exactlyOnce, BatchBoundary resumeAfter) {
         ListeningConnection listening = ListeningConnection.open(database, APPLICATION_NAME, List.of());
         try {
             Connection connection = listening.get(Duration.ZERO);
@@ -200,7 +208,10 @@ public final class TriggerSource implements Source {
     @Override
     public void commit(Position position) {
         if (position instanceof BatchBoundary boundary) {
-            removeUpTo(boundary.upper());
+            TxSnapshot delivered = boundary.complete() ? boundary.upper() : boundary.lower();
+            if (delivered != null) {
+                removeUpTo(delivered);
+            }
         } else {
             removal.confirmedUpTo(((JournalPosition) position).id());
         }
@@ -258,9 +269,9 @@ public final class TriggerSource implements Source {
     }
 
     /**
-     * A page of the batch, transaction by transaction, with no positions: the batch's end (when it had rows) is
-     * the one position, so a Kafka transaction never ends inside a PostgreSQL one. An empty batch needs none:
-     * the next stored end covers it.
+     * A page of the batch, transaction by transaction, with no positions: the batch's end (when it had rows), or
+     * a page that ends with a transaction's last row, is a position, so a Kafka transaction never ends inside a
+     * PostgreSQL one. An empty batch needs none: the next stored end covers it.
      */
     private List<ChangeEvent> readTransactions(Connection connection) throws SQLException {
         TransactionPage page = reader.pageByTransaction(connection, batch, lastTransactionEnd, lastIdRead, config.batchSize());
@@ -285,13 +296,16 @@ public final class TriggerSource implements Source {
         announceSkipped(connection);
         if (page.rows().size() < config.batchSize()) {
             if (batchHadRows) {
-                batchEnded = new BatchBoundary(batch.upper());
+                batchEnded = BatchBoundary.whole(batch.upper());
             }
             watermarksReached.addAll(watermarksInBatch);
             watermarksInBatch.clear();
             lastBatch = batch;
             batch = null;
             nextReadNanos = System.nanoTime() + config.pollInterval().toNanos();
+        } else if (page.lastId() == page.lastTransactionEnd()) {
+            // the page ends with a transaction's last row: a place to commit inside a large batch
+            batchEnded = new BatchBoundary(batch.lower(), batch.upper(), page.lastTransactionEnd(), false);
         }
         return events;
     }
