@@ -9,8 +9,9 @@ import dev.pgcdc.config.TriggerCaptureConfig;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.SkippedOperations;
 import dev.pgcdc.event.ValueFormat;
-import dev.pgcdc.source.ConnectFormattedSource;
 import dev.pgcdc.pipeline.Capture;
+import dev.pgcdc.schema.ConnectFormattingSink;
+import dev.pgcdc.sink.Sink;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaSink;
 import dev.pgcdc.source.Source;
@@ -119,6 +120,8 @@ final class CaptureCommand implements Callable<Integer> {
         DatabaseConfig databaseConfig = database.toConfig();
         KafkaConfig kafkaConfig = kafka.toConfig();
         PrintWriter out = spec.commandLine().getOut();
+        ValueFormat keys = ValueFormat.parse(keyFormat, "--key-format");
+        ValueFormat values = ValueFormat.parse(valueFormat, "--value-format");
         Plan plan = switch (mode) {
             case notify -> notifyPlan(databaseConfig);
             case trigger -> triggerPlan(databaseConfig);
@@ -144,7 +147,7 @@ final class CaptureCommand implements Callable<Integer> {
             source.close();
             throw e;
         }
-        Capture capture = Capture.start(source, sink, onBadRecord);
+        Capture capture = Capture.start(source, formatted(sink, databaseConfig, keys, values), onBadRecord);
         out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
                 + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop.");
         out.flush();
@@ -205,7 +208,7 @@ final class CaptureCommand implements Callable<Integer> {
         TriggerCaptureConfig trigger = new TriggerCaptureConfig(topicPrefix, !noTombstones, pollInterval, batchSize,
                 SkippedOperations.parse(skippedOperations));
         List<String> topics = TriggerSource.topicsOfCapturedTables(databaseConfig, trigger);
-        return new Plan(() -> formatted(TriggerSource.open(databaseConfig, trigger), databaseConfig), topics,
+        return new Plan(() -> TriggerSource.open(databaseConfig, trigger), topics,
                 "journal pgcdc.journal -> topics " + topics);
     }
 
@@ -215,18 +218,16 @@ final class CaptureCommand implements Callable<Integer> {
         LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, topicPrefix, !noTombstones, heartbeatInterval,
                 transactionTopic, onBadRecord, SkippedOperations.parse(skippedOperations));
         List<String> topics = LogicalSource.topicsOfPublishedTables(databaseConfig, logical);
-        return new Plan(() -> formatted(LogicalSource.open(databaseConfig, logical), databaseConfig), topics,
+        return new Plan(() -> LogicalSource.open(databaseConfig, logical), topics,
                 "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics);
     }
 
-    /** The source as is, or writing Kafka Connect's json-with-schema form when asked. */
-    private Source formatted(Source source, DatabaseConfig databaseConfig) {
-        ValueFormat keys = ValueFormat.parse(keyFormat, "--key-format");
-        ValueFormat values = ValueFormat.parse(valueFormat, "--value-format");
+    /** The sink as is, or writing Kafka Connect's json-with-schema form when asked: the last step before Kafka. */
+    private static Sink formatted(Sink sink, DatabaseConfig databaseConfig, ValueFormat keys, ValueFormat values) {
         if (keys == ValueFormat.JSON && values == ValueFormat.JSON) {
-            return source;
+            return sink;
         }
-        return new ConnectFormattedSource(source, databaseConfig, keys, values);
+        return new ConnectFormattingSink(sink, databaseConfig, keys, values);
     }
 
     private void rejectOptionsOfOtherMode(boolean given, String options) {
