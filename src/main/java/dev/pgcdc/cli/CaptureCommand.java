@@ -1,6 +1,7 @@
 package dev.pgcdc.cli;
 
 import dev.pgcdc.config.BadRecordPolicy;
+import dev.pgcdc.config.ChangeRulesConfig;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.config.LogicalCaptureConfig;
@@ -9,6 +10,8 @@ import dev.pgcdc.config.TriggerCaptureConfig;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.SkippedOperations;
 import dev.pgcdc.event.ValueFormat;
+import dev.pgcdc.observe.Observation;
+import dev.pgcdc.observe.SourceProbe;
 import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.schema.ConnectFormattingSink;
 import dev.pgcdc.sink.Sink;
@@ -18,6 +21,7 @@ import dev.pgcdc.source.Source;
 import dev.pgcdc.source.logical.LogicalSource;
 import dev.pgcdc.source.notify.NotifySource;
 import dev.pgcdc.source.trigger.TriggerSource;
+import dev.pgcdc.transform.RuleSink;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,6 +35,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /** {@code pgcdc capture}: streams changes from PostgreSQL into Kafka until stopped. */
@@ -52,7 +57,7 @@ final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--mode", required = true, description = "Capture mode: ${COMPLETION-CANDIDATES}")
     CaptureMode mode;
 
-    @Option(names = "--channel", paramLabel = "CHANNEL",
+    @Option(names = "--channel", paramLabel = "CHANNEL", split = ",",
             description = "notify: LISTEN channel, repeatable (default: " + NotifyCaptureConfig.DEFAULT_CHANNEL + ")")
     List<String> channels = new ArrayList<>();
 
@@ -112,6 +117,33 @@ final class CaptureCommand implements Callable<Integer> {
                     + "fail (stop, non-zero exit), dlq (to TOPIC.dlq, then go on) or skip (log, then go on). Default: ${DEFAULT-VALUE}")
     BadRecordPolicy onBadRecord;
 
+    @Option(names = "--include-table", paramLabel = "REGEX", split = ",",
+            description = "Publish only tables whose SCHEMA.TABLE matches one of these regular expressions (repeatable)")
+    List<String> includeTables = new ArrayList<>();
+
+    @Option(names = "--exclude-table", paramLabel = "REGEX", split = ",",
+            description = "Never publish tables whose SCHEMA.TABLE matches (repeatable); their changes still advance the position")
+    List<String> excludeTables = new ArrayList<>();
+
+    @Option(names = "--exclude-column", paramLabel = "REGEX", split = ",",
+            description = "Leave columns whose SCHEMA.TABLE.COLUMN matches out of before and after (repeatable; key columns stay in the key)")
+    List<String> excludeColumns = new ArrayList<>();
+
+    @Option(names = "--mask-column", paramLabel = "REGEX", split = ",",
+            description = "Publish *** instead of the value of matching SCHEMA.TABLE.COLUMN columns (repeatable)")
+    List<String> maskColumns = new ArrayList<>();
+
+    @Option(names = "--hash-column", paramLabel = "REGEX", split = ",",
+            description = "Publish a salted SHA-256 (hex) instead of the value of matching SCHEMA.TABLE.COLUMN columns (repeatable)")
+    List<String> hashColumns = new ArrayList<>();
+
+    @Option(names = "--hash-salt", paramLabel = "SALT", description = "The secret salt of --hash-column (prefer env PGCDC_HASH_SALT)")
+    String hashSalt;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve Prometheus metrics on /metrics and health on /health/live and /health/ready (default: off)")
+    Integer metricsPort;
+
     @Spec
     CommandSpec spec;
 
@@ -119,6 +151,7 @@ final class CaptureCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         DatabaseConfig databaseConfig = database.toConfig();
         KafkaConfig kafkaConfig = kafka.toConfig();
+        ChangeRulesConfig rules = ChangeRulesConfig.of(includeTables, excludeTables, excludeColumns, maskColumns, hashColumns, hashSalt);
         PrintWriter out = spec.commandLine().getOut();
         ValueFormat keys = ValueFormat.parse(keyFormat, "--key-format");
         ValueFormat values = ValueFormat.parse(valueFormat, "--value-format");
@@ -147,9 +180,15 @@ final class CaptureCommand implements Callable<Integer> {
             source.close();
             throw e;
         }
-        Capture capture = Capture.start(source, formatted(sink, databaseConfig, keys, values), onBadRecord);
+        AtomicReference<Capture> started = new AtomicReference<>();
+        Observation observation = metricsPort == null ? null : observe(databaseConfig, sink, started, source);
+        // Rules read the plain envelope, so json-with-schema is written after them; metrics read either form.
+        Sink published = formatted(observation == null ? sink : observation.sink(), databaseConfig, keys, values);
+        Capture capture = Capture.start(source, rules.isEmpty() ? published : new RuleSink(published, rules), onBadRecord);
+        started.set(capture);
         out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
-                + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop.");
+                + kafkaConfig.bootstrapServers() + ". Ctrl-C to stop."
+                + (observation == null ? "" : " Metrics and health on port " + observation.port() + "."));
         out.flush();
         Runnable stop = () -> {
             if (sink.inOutage()) {
@@ -164,11 +203,31 @@ final class CaptureCommand implements Callable<Integer> {
             capture.await();
         } finally {
             capture.close();
+            if (observation != null) {
+                observation.close();
+            }
             out.println("Stopped: " + capture.delivered() + " change(s) delivered to Kafka"
                     + (source.skippedTruncates() == 0 ? "." : ", " + source.skippedTruncates() + " truncate(s) skipped (--skipped-operations)."));
             out.flush();
         }
         return ExitCodes.OK;
+    }
+
+    private Observation observe(DatabaseConfig databaseConfig, KafkaSink sink, AtomicReference<Capture> started, Source source) {
+        SourceProbe.Kind kind = switch (mode) {
+            case notify -> SourceProbe.Kind.NOTIFY;
+            case trigger -> SourceProbe.Kind.TRIGGER;
+            case logical -> SourceProbe.Kind.LOGICAL;
+        };
+        String probedSlot = mode == CaptureMode.logical ? new LogicalCaptureConfig(slot, null, null, true, null, false).slot() : null;
+        try {
+            return Observation.start(metricsPort, databaseConfig, kind, probedSlot, sink,
+                    () -> started.get() == null || started.get().isRunning());
+        } catch (RuntimeException e) {
+            sink.close();
+            source.close();
+            throw e;
+        }
     }
 
     /** One line saying what happens to a change larger than the smallest topic limit. */

@@ -13,6 +13,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code pgcdc consume}: shows the changes arriving on a topic. */
@@ -32,8 +34,23 @@ final class ConsumeCommand implements Callable<Integer> {
             description = "Consumer group; its committed position is used and advanced (default: none, commits nothing)")
     String group;
 
-    @Option(names = "--format", defaultValue = "pretty", description = "pretty (one readable line) or json (the value as is)")
+    @Option(names = "--format", defaultValue = "pretty",
+            description = "pretty (one readable line), table (aligned columns under a header) or json (the value as is)")
     ConsumeConfig.Format format;
+
+    @Option(names = "--table", paramLabel = "TABLE", split = ",",
+            description = "Show only changes of these tables, SCHEMA.TABLE or TABLE (comma-separated or repeated)")
+    Set<String> tables = new LinkedHashSet<>();
+
+    @Option(names = "--op", paramLabel = "OP", split = ",",
+            description = "Show only these operations: c (insert), u (update), d (delete), t (truncate), r (snapshot read)")
+    Set<String> ops = new LinkedHashSet<>();
+
+    enum Color { auto, always, never }
+
+    @Option(names = "--color", defaultValue = "auto",
+            description = "auto (on a terminal unless NO_COLOR is set), always or never (default: ${DEFAULT-VALUE})")
+    Color color;
 
     @Option(names = "--max", paramLabel = "N", defaultValue = "0", description = "Exit after N records (0: no limit)")
     long max;
@@ -48,11 +65,15 @@ final class ConsumeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         KafkaConfig kafkaConfig = kafka.toConfig();
-        ConsumeConfig config = new ConsumeConfig(topic, fromBeginning, group, format, max, timeout);
+        ConsumeConfig config = new ConsumeConfig(topic, fromBeginning, group, format, max, timeout, tables, ops);
         KafkaClusterCheck.verifyReachable(kafkaConfig, kafka.timeout);
         KafkaClusterCheck.requireTopic(kafkaConfig, config.topic(), kafka.timeout);
         PrintWriter out = spec.commandLine().getOut();
-        ChangeFormat lines = ChangeFormat.of(config.format());
+        ChangeFormat lines = ChangeFormat.of(config.format(), colored());
+        if (lines.header() != null) {
+            out.println(lines.header());
+            out.flush();
+        }
         try (TopicConsumer consumer = new TopicConsumer(kafkaConfig, config);
              Signals ignored = Signals.onStopRequest(consumer::stop)) {
             consumer.run(change -> {
@@ -61,5 +82,13 @@ final class ConsumeCommand implements Callable<Integer> {
             });
         }
         return ExitCodes.OK;
+    }
+
+    private boolean colored() {
+        return switch (color) {
+            case always -> true;
+            case never -> false;
+            case auto -> System.console() != null && System.getenv("NO_COLOR") == null && !"dumb".equals(System.getenv("TERM"));
+        };
     }
 }

@@ -16,6 +16,8 @@ final class ExitCodes {
     static final int UNAVAILABLE = 4;
     /** Kafka failed to take a change; capture stopped without confirming it. */
     static final int DELIVERY = 5;
+    /** {@code status}: something needs attention (an idle slot holding too much WAL, keyless tables, an undrained journal). */
+    static final int ATTENTION = 6;
 
     private ExitCodes() {
     }

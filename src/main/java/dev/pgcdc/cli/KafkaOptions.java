@@ -15,7 +15,8 @@ final class KafkaOptions {
             description = "Kafka bootstrap servers, comma-separated (env PGCDC_KAFKA_BOOTSTRAP)")
     String bootstrapServers;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+    // Split only before another KEY=, so values may hold commas; a config file's map arrives as one such list.
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE", split = ",(?=[A-Za-z][\\w.-]*=)",
             description = "Kafka client setting passed through as is, e.g. security.protocol=SSL (repeatable)")
     Map<String, String> clientProperties = new LinkedHashMap<>();
 

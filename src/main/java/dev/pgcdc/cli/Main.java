@@ -1,6 +1,7 @@
 package dev.pgcdc.cli;
 
 import dev.pgcdc.Version;
+import dev.pgcdc.config.SettingsFile;
 import dev.pgcdc.error.CdcException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,6 +9,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
 
 /** {@code pgcdc}: the entry point. Human output goes to stdout, errors as one line to stderr. */
 // scope INHERIT: every subcommand gets -h/--help and -V/--version; a help request skips required options.
@@ -28,12 +31,37 @@ public final class Main implements Runnable {
         }
     }
 
+    @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Settings file: pgcdc's YAML (setting: value, named as the flags without dashes), .properties or "
+                    + ".json, or a Debezium PostgreSQL connector config; flags and PGCDC_* variables override it (env PGCDC_CONFIG)")
+    String config;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "name a command: setup, teardown, capture, consume, status, demo or help");
+    }
+
+    /** The {@code --config} file's settings (checked, notices printed), or none. Read before parsing, as they are defaults. */
+    private static Map<String, String> settingsFile(CommandLine commandLine, String[] args, PrintWriter err) {
+        String path = System.getenv("PGCDC_CONFIG");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--config") && i + 1 < args.length) {
+                path = args[i + 1];
+            } else if (args[i].startsWith("--config=")) {
+                path = args[i].substring("--config=".length());
+            }
+        }
+        if (path == null) {
+            return Map.of();
+        }
+        SettingsFile settings = SettingsFile.read(Path.of(path));
+        for (String notice : ConfigDefaults.check(settings, ConfigDefaults.settings(commandLine))) {
+            err.println("pgcdc: notice: " + notice);
+        }
+        return settings.values();
     }
 
     static final class VersionProvider implements CommandLine.IVersionProvider {
@@ -70,6 +98,13 @@ public final class Main implements Runnable {
                     err.println("pgcdc: unexpected failure: " + e + (main.verbose ? "" : " (run with --verbose for details)"));
                     return ExitCodes.INTERNAL;
                 });
+        try {
+            commandLine.setDefaultValueProvider(new ConfigDefaults(settingsFile(commandLine, args, err), System::getenv));
+        } catch (CdcException e) {
+            err.println("pgcdc: " + e.getMessage());
+            err.flush();
+            return ExitCodes.of(e.kind());
+        }
         int code = commandLine.execute(args);
         err.flush();
         out.flush();

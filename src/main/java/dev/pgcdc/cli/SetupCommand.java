@@ -33,11 +33,11 @@ final class SetupCommand implements Callable<Integer> {
             + "(trigger: journal in schema pgcdc and triggers on each --table; logical: a publication)")
     CaptureMode mode;
 
-    @Option(names = "--table", paramLabel = "SCHEMA.TABLE",
+    @Option(names = "--table", paramLabel = "SCHEMA.TABLE", split = ",",
             description = "Table to add to the capture (trigger, logical; repeatable); tables already captured stay")
     List<String> tables = new ArrayList<>();
 
-    @Option(names = "--remove-table", paramLabel = "SCHEMA.TABLE",
+    @Option(names = "--remove-table", paramLabel = "SCHEMA.TABLE", split = ",",
             description = "Table to take out of the capture (trigger, logical; repeatable); needs --force while capture state exists")
     List<String> removeTables = new ArrayList<>();
 

@@ -1,7 +1,11 @@
 package dev.pgcdc.cli;
 
+import dev.pgcdc.config.ByteSizes;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.LogicalCaptureConfig;
+import dev.pgcdc.error.CdcException;
+import dev.pgcdc.observe.Attention;
+import dev.pgcdc.observe.StatusJson;
 import dev.pgcdc.source.SkippedTruncates;
 import dev.pgcdc.source.logical.LogicalSetup;
 import dev.pgcdc.source.trigger.JournalSchema;
@@ -12,15 +16,20 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code pgcdc status}: what capture has left to do in a database: the slot's retained WAL, the journal's
- * backlog. Exits non-zero when what it was asked about does not exist, so scripts can tell.
+ * {@code pgcdc status}: what capture has left to do in a database (the slot's retained WAL, the journal's
+ * backlog) and what needs attention. Exits non-zero when what it was asked about does not exist, or when
+ * something needs attention, so scripts and monitoring can tell.
  */
-@Command(name = "status", description = "Show the replication slot (retained WAL) and the trigger journal backlog. "
-        + "Exits 3 when the slot (--mode logical), the journal (--mode trigger), or without --mode both, do not exist.")
+@Command(name = "status", description = "Show the replication slot (retained WAL) and the trigger journal backlog, "
+        + "and what needs attention. Exits 3 when the slot (--mode logical), the journal (--mode trigger), or without "
+        + "--mode both, do not exist; exits 6 when something needs attention.")
 final class StatusCommand implements Callable<Integer> {
+
+    enum Format { text, json }
 
     @Mixin
     DatabaseOptions database;
@@ -28,8 +37,19 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--slot", paramLabel = "NAME", description = "logical: replication slot (default: pgcdc)")
     String slot;
 
+    @Option(names = "--publication", paramLabel = "NAME", defaultValue = "pgcdc",
+            description = "logical: publication whose tables are checked for keys (default: ${DEFAULT-VALUE})")
+    String publication;
+
     @Option(names = "--mode", description = "Only this capture mode: trigger or logical (default: both)")
     CaptureMode mode;
+
+    @Option(names = "--format", defaultValue = "text", description = "text or json (schema in the README) (default: ${DEFAULT-VALUE})")
+    Format format;
+
+    @Option(names = "--max-retained", paramLabel = "SIZE", defaultValue = "1GB",
+            description = "logical: an idle slot retaining more WAL than this needs attention (default: ${DEFAULT-VALUE})")
+    String maxRetained;
 
     @Spec
     CommandSpec spec;
@@ -37,16 +57,35 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         DatabaseConfig config = database.toConfig();
+        long maxRetainedBytes = maxRetainedBytes();
+        boolean logicalAsked = mode != CaptureMode.trigger;
+        boolean triggerAsked = mode != CaptureMode.logical;
+        LogicalSetup.SlotStatus slotStatus = logicalAsked ? LogicalSetup.slotStatus(config, slotName()) : null;
+        List<String> slotTablesWithoutKey = logicalAsked ? LogicalSetup.tablesWithoutKey(config, publication) : List.of();
+        JournalSchema.Backlog journal = triggerAsked ? JournalSchema.backlog(config) : null;
+        List<String> attention = Attention.of(slotStatus, slotTablesWithoutKey, maxRetainedBytes, journal);
+
         PrintWriter out = spec.commandLine().getOut();
-        boolean logicalFound = mode == CaptureMode.trigger || logical(config, out);
-        boolean triggerFound = mode == CaptureMode.logical || trigger(config, out);
-        boolean found = mode == null ? logicalFound || triggerFound : logicalFound && triggerFound;
-        if (found) {
-            for (SkippedTruncates.Running capture : SkippedTruncates.running(config)) {
-                out.println("skipped: capture process " + capture.pid() + " (" + capture.application() + ") skipped "
-                        + capture.skipped() + " truncate(s) since it started (--skipped-operations): their rows stay downstream");
+        if (format == Format.json) {
+            out.println(StatusJson.render(logicalAsked ? slotName() : null, slotStatus, slotTablesWithoutKey, triggerAsked, journal, attention));
+        } else {
+            if (logicalAsked) {
+                out.println(logicalLine(slotStatus));
+            }
+            if (triggerAsked) {
+                out.println(triggerLine(journal));
+            }
+            attention.forEach(line -> out.println("attention: " + line));
+            if (slotStatus != null || journal != null) {
+                for (SkippedTruncates.Running capture : SkippedTruncates.running(config)) {
+                    out.println("skipped: capture process " + capture.pid() + " (" + capture.application() + ") skipped "
+                            + capture.skipped() + " truncate(s) since it started (--skipped-operations): their rows stay downstream");
+                }
             }
         }
+        out.flush();
+        boolean found = mode == null ? slotStatus != null || journal != null
+                : mode == CaptureMode.logical ? slotStatus != null : journal != null;
         if (!found) {
             spec.commandLine().getErr().println("pgcdc: nothing to report in " + config.redactedUrl()
                     + (mode == CaptureMode.logical ? ": replication slot '" + slotName() + "' does not exist (capture --mode logical creates it)"
@@ -54,37 +93,41 @@ final class StatusCommand implements Callable<Integer> {
                     : ": no replication slot '" + slotName() + "' and no trigger journal (see pgcdc setup --help)"));
             return ExitCodes.CONFIGURATION;
         }
-        return ExitCodes.OK;
+        return attention.isEmpty() ? ExitCodes.OK : ExitCodes.ATTENTION;
+    }
+
+    private long maxRetainedBytes() {
+        try {
+            return ByteSizes.parse(maxRetained);
+        } catch (CdcException e) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "--max-retained: " + e.getMessage());
+        }
     }
 
     private String slotName() {
         return new LogicalCaptureConfig(slot, null, null, true, null, false).slot();
     }
 
-    private boolean logical(DatabaseConfig config, PrintWriter out) {
-        LogicalSetup.SlotStatus status = LogicalSetup.slotStatus(config, slotName());
+    private String logicalLine(LogicalSetup.SlotStatus status) {
         if (status == null) {
-            out.println("logical: no replication slot '" + slotName() + "' on this server");
-            return false;
+            return "logical: no replication slot '" + slotName() + "' on this server";
         }
-        out.println("logical: slot " + status.slot()
+        return "logical: slot " + status.slot()
                 + (status.active() ? " streaming to " + (status.holder() != null ? status.holder() : "process " + status.activePid())
                 : " idle (no capture running)")
                 + ", database " + status.database() + ", confirmed up to " + status.confirmedFlushLsn()
+                + (status.secondsSinceAdvanced() == null ? "" : String.format(", last advanced %.1f s ago", status.secondsSinceAdvanced()))
                 + " (" + status.confirmedBehind() + " of WAL since"
                 + (status.secondsSinceStatus() == null ? "" : String.format("; last status from capture %.1f s ago", status.secondsSinceStatus()))
-                + "), retaining " + status.retainedWal() + " of WAL (" + status.retainedWalBytes() + " bytes)");
-        return true;
+                + "), retaining " + status.retainedWal() + " of WAL (" + status.retainedWalBytes() + " bytes)";
     }
 
-    private static boolean trigger(DatabaseConfig config, PrintWriter out) {
-        JournalSchema.Backlog backlog = JournalSchema.backlog(config);
+    private static String triggerLine(JournalSchema.Backlog backlog) {
         if (backlog == null) {
-            out.println("trigger: not installed");
-            return false;
+            return "trigger: not installed";
         }
-        out.println("trigger: " + backlog.pendingChanges() + " change(s) waiting in pgcdc.journal"
-                + (backlog.oldestAgeSeconds() == null ? "" : String.format(", oldest %.1f s old", backlog.oldestAgeSeconds())));
-        return true;
+        return "trigger: " + backlog.pendingChanges() + " change(s) waiting in pgcdc.journal"
+                + (backlog.oldestAgeSeconds() == null ? "" : String.format(", oldest %.1f s old", backlog.oldestAgeSeconds()))
+                + (backlog.captureConnected() ? ", capture connected" : ", no capture connected");
     }
 }

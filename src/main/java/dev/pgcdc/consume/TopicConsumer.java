@@ -34,6 +34,7 @@ public final class TopicConsumer implements AutoCloseable {
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
 
     private final ConsumeConfig config;
+    private final ChangeFilter filter;
     private final KafkaConsumer<String, String> consumer;
     /** Offsets of displayed records, committed for a named group so a restart neither skips nor repeats. */
     private final Map<TopicPartition, OffsetAndMetadata> displayed = new HashMap<>();
@@ -41,6 +42,7 @@ public final class TopicConsumer implements AutoCloseable {
 
     public TopicConsumer(KafkaConfig kafka, ConsumeConfig config) {
         this.config = config;
+        this.filter = ChangeFilter.of(config);
         boolean ownGroup = config.group() != null;
         Map<String, Object> defaults = Map.of(
                 ConsumerConfig.GROUP_ID_CONFIG, ownGroup ? config.group() : "pgcdc-consume-" + UUID.randomUUID(),
@@ -80,9 +82,13 @@ public final class TopicConsumer implements AutoCloseable {
                 }
                 lastArrival = System.nanoTime();
                 for (ConsumerRecord<String, String> record : records) {
-                    display.accept(toChange(record));
+                    ConsumedChange change = toChange(record);
                     displayed.put(new TopicPartition(record.topic(), record.partition()),
                             new OffsetAndMetadata(record.offset() + 1));
+                    if (!filter.accepts(change)) {
+                        continue;
+                    }
+                    display.accept(change);
                     if (++count == config.maxRecords()) {
                         break;
                     }

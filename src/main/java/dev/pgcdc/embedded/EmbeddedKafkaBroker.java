@@ -5,6 +5,9 @@ import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
@@ -28,19 +31,26 @@ import java.util.stream.Stream;
 /**
  * A single-node Kafka cluster (KRaft, combined broker and controller) in this JVM, on loopback ports
  * chosen at start, with its data in a temporary folder removed on close. For the demo and the tests;
- * transactions work, with replication factor 1.
+ * transactions work, with replication factor 1. It can be stopped and started again on the same ports and
+ * data, as an outage that clients see end.
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
-    private final KafkaRaftServer server;
+    private final Map<String, Object> settings;
     private final Path dataDirectory;
     private final String bootstrapServers;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private KafkaRaftServer server;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDirectory, String bootstrapServers) {
-        this.server = server;
+    private EmbeddedKafkaBroker(Map<String, Object> settings, Path dataDirectory, String bootstrapServers) {
+        this.settings = settings;
         this.dataDirectory = dataDirectory;
         this.bootstrapServers = bootstrapServers;
+    }
+
+    private EmbeddedKafkaBroker(Map<String, Object> settings, Path dataDirectory, String bootstrapServers, KafkaRaftServer running) {
+        this(settings, dataDirectory, bootstrapServers);
+        this.server = running;
     }
 
     /** Formats storage, starts the node and returns once it answers metadata requests. */
@@ -51,11 +61,41 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             int controllerPort = FreePorts.pick();
             Map<String, Object> settings = settings(dataDirectory, brokerPort, controllerPort);
             format(dataDirectory);
-            KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(settings, false), Time.SYSTEM);
-            server.startup();
-            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, dataDirectory, "127.0.0.1:" + brokerPort);
-            broker.awaitReady();
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(settings, dataDirectory, "127.0.0.1:" + brokerPort);
+            broker.startServer();
             return broker;
+        } catch (Exception e) {
+            throw new CdcException(CdcException.Kind.INTERNAL, "the embedded Kafka broker failed to start: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Like {@link #start()}, but clients must log in with SASL/SCRAM-SHA-256 as {@code user}: {@link #bootstrapServers()}
+     * is a SASL_PLAINTEXT listener. The node itself talks to itself over a PLAINTEXT listener, also used to
+     * create the user.
+     */
+    public static EmbeddedKafkaBroker startWithScram(String user, String password) {
+        try {
+            Path dataDirectory = Files.createTempDirectory("pgcdc-kafka-");
+            int internalPort = FreePorts.pick();
+            int controllerPort = FreePorts.pick();
+            int saslPort = FreePorts.pick();
+            Map<String, Object> settings = settings(dataDirectory, internalPort, controllerPort);
+            settings.put("listeners", "PLAINTEXT://127.0.0.1:" + internalPort + ",CONTROLLER://127.0.0.1:" + controllerPort
+                    + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+            settings.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + internalPort + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort);
+            settings.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+            settings.put("sasl.enabled.mechanisms", "SCRAM-SHA-256");
+            settings.put("listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            format(dataDirectory);
+            EmbeddedKafkaBroker internal = new EmbeddedKafkaBroker(settings, dataDirectory, "127.0.0.1:" + internalPort);
+            internal.startServer();
+            try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, internal.bootstrapServers))) {
+                admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(user,
+                        new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), password))).all().get(30, TimeUnit.SECONDS);
+            }
+            return new EmbeddedKafkaBroker(settings, dataDirectory, "127.0.0.1:" + saslPort, internal.server);
         } catch (Exception e) {
             throw new CdcException(CdcException.Kind.INTERNAL, "the embedded Kafka broker failed to start: " + e.getMessage(), e);
         }
@@ -65,13 +105,41 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** Shuts the node down, keeping its data; {@link #restart()} brings it back. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.shutdown();
+            server.awaitShutdown();
+            server = null;
+        }
+    }
+
+    /** Starts a stopped node again on the same ports with the same data; returns once it answers. */
+    public synchronized void restart() {
+        if (closed.get()) {
+            throw new IllegalStateException("the embedded Kafka broker is closed");
+        }
+        if (server == null) {
+            try {
+                startServer();
+            } catch (Exception e) {
+                throw new CdcException(CdcException.Kind.INTERNAL, "the embedded Kafka broker failed to restart: " + e.getMessage(), e);
+            }
+        }
+    }
+
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            server.shutdown();
-            server.awaitShutdown();
+            stop();
             deleteRecursively(dataDirectory);
         }
+    }
+
+    private synchronized void startServer() throws Exception {
+        server = new KafkaRaftServer(new KafkaConfig(settings, false), Time.SYSTEM);
+        server.startup();
+        awaitReady();
     }
 
     private static Map<String, Object> settings(Path dataDirectory, int brokerPort, int controllerPort) {
@@ -113,11 +181,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 .run();
     }
 
+    /** Waits on the PLAINTEXT listener, which needs no login whatever clients are asked for. */
     private void awaitReady() throws Exception {
-        Map<String, Object> settings = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        String advertised = (String) settings.get("advertised.listeners");
+        String plaintext = advertised.substring("PLAINTEXT://".length()).split(",")[0];
+        Map<String, Object> client = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, plaintext,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
-        try (Admin admin = Admin.create(settings)) {
+        try (Admin admin = Admin.create(client)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (admin.describeCluster().nodes().get(30, TimeUnit.SECONDS).isEmpty()) {
                 if (System.nanoTime() > deadline) {

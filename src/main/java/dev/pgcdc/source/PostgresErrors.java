@@ -23,11 +23,27 @@ public final class PostgresErrors {
                 || state.equals("53300");      // too_many_connections
     }
 
+    /** A certificate or handshake failure: retrying cannot help, the settings must change. */
+    private static boolean causedByTls(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof javax.net.ssl.SSLException || cause instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The failure to connect, or to run {@code what}, as a user-facing exception. */
     public static CdcException describe(SQLException e, DatabaseConfig database, String what) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String where = database.redactedUrl();
         String role = database.user() == null ? "the given user" : "user '" + database.user() + "'";
+        if (causedByTls(e)) {
+            return new CdcException(CdcException.Kind.CONFIGURATION, "the TLS connection to PostgreSQL at " + where
+                    + " failed (" + firstLine(e) + "): with sslmode=verify-ca or verify-full, sslrootcert must name the "
+                    + "certificate of the authority that signed the server's certificate, and with verify-full the host in "
+                    + "--db must be one the certificate names", e);
+        }
         return switch (state) {
             case "28P01", "28000" -> new CdcException(CdcException.Kind.CONFIGURATION,
                     "PostgreSQL at " + where + " rejected the login of " + role

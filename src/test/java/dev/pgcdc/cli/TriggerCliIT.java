@@ -37,6 +37,12 @@ class TriggerCliIT {
                         assertThat(lines.get(0)).contains("key={\"id\":1} INSERT shop.orders id=1 total=10.50");
                         assertThat(lines.get(1)).contains("key={\"id\":1} UPDATE shop.orders total: 10.50 -> 12.00");
                     });
+            CliRun updates = CliRun.of("consume", "--kafka", kafka.bootstrapServers(), "--topic", prefix + ".shop.orders",
+                    "--from-beginning", "--op", "u", "--table", "orders", "--format", "table", "--color", "never", "--max", "1", "--timeout", "30s");
+            assertThat(updates.exitCode()).as(updates.err()).isZero();
+            assertThat(updates.out().lines().toList()).satisfiesExactly(
+                    header -> assertThat(header).startsWith("TIME (UTC)    OP        TABLE"),
+                    update -> assertThat(update).containsPattern("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3}  UPDATE    shop\\.orders +\\{\"id\":1\\} +total: 10\\.50 -> 12\\.00$"));
             capture.terminate();
             assertThat(capture.awaitExit(Duration.ofSeconds(60))).isZero();
         }

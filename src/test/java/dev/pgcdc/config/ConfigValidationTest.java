@@ -68,6 +68,8 @@ class ConfigValidationTest {
     @Test
     void consumeValidatesLimits() {
         assertThatThrownBy(() -> new ConsumeConfig("t", false, null, null, -1, null)).hasMessageContaining("--max");
+        assertThatThrownBy(() -> new ConsumeConfig("t", false, null, null, 0, null, java.util.Set.of(), java.util.Set.of("x")))
+                .hasMessage("--op x is not an operation: use c (insert), u (update), d (delete), t (truncate) or r (snapshot read), comma-separated");
         assertThatThrownBy(() -> new ConsumeConfig("t", false, null, null, 0, Duration.ZERO)).hasMessageContaining("--timeout");
         assertThat(new ConsumeConfig("t", false, " ", null, 0, null))
                 .extracting(ConsumeConfig::group, ConsumeConfig::format).containsExactly(null, ConsumeConfig.Format.PRETTY);

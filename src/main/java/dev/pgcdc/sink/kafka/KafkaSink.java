@@ -239,13 +239,22 @@ public final class KafkaSink implements Sink {
 
     /** Whether the producer holds any broker connection (its {@code connection-count} metric). */
     private boolean connected() {
+        return producerMetric("connection-count") > 0;
+    }
+
+    /** Sends the producer retried so far (its {@code record-retry-total} metric). */
+    public double retries() {
+        return producerMetric("record-retry-total");
+    }
+
+    private double producerMetric(String name) {
         for (var metric : producer.metrics().entrySet()) {
-            if (metric.getKey().name().equals("connection-count") && metric.getKey().group().equals("producer-metrics")
-                    && metric.getValue().metricValue() instanceof Number count) {
-                return count.doubleValue() > 0;
+            if (metric.getKey().name().equals(name) && metric.getKey().group().equals("producer-metrics")
+                    && metric.getValue().metricValue() instanceof Number value) {
+                return value.doubleValue();
             }
         }
-        return false;
+        return 0;
     }
 
     private CdcException stoppedWhileHeld() {

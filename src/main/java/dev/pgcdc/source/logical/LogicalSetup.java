@@ -50,6 +50,7 @@ public final class LogicalSetup {
         try (Connection connection = PostgresConnections.open(database, "pgcdc-setup")) {
             connection.setAutoCommit(false);
             try (Statement statement = connection.createStatement()) {
+                SlotProgress.install(statement);
                 for (TableId table : tables) {
                     Catalog.requireTable(connection, table);
                 }
@@ -168,6 +169,7 @@ public final class LogicalSetup {
                 drop.execute();
             }
             statement.execute("DROP PUBLICATION IF EXISTS " + PostgresConnections.quoteIdentifier(publication));
+            SlotProgress.forget(connection, slot);
         } catch (SQLException e) {
             throw PostgresErrors.describe(e, database, "removing slot '" + slot + "' and publication '" + publication + "'");
         }
@@ -181,11 +183,13 @@ public final class LogicalSetup {
     /**
      * What {@code pgcdc status} shows of a slot. {@code holder} describes the streaming client, or is null;
      * {@code confirmedBehind}: WAL written since the confirmed position; {@code secondsSinceStatus}: when the
-     * capture last sent a status update, null when none streams.
+     * capture last sent a status update, null when none streams; {@code secondsSinceAdvanced}: when capture
+     * last saw the confirmed position move, null when not recorded.
      */
     public record SlotStatus(String slot, String database, boolean active, Integer activePid, String holder,
                              String confirmedFlushLsn, long retainedWalBytes, String retainedWal,
-                             String confirmedBehind, Double secondsSinceStatus) {
+                             String confirmedBehind, long confirmedBehindBytes, Double secondsSinceStatus,
+                             Double secondsSinceAdvanced) {
     }
 
     /** The slot's state and the WAL it keeps from being removed; null when it does not exist. */
@@ -197,7 +201,8 @@ public final class LogicalSetup {
                             pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), restart_lsn)),
                             pg_size_pretty(pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)),
                             (SELECT extract(epoch FROM now() - r.reply_time)::float8 FROM pg_stat_replication r WHERE r.pid = s.active_pid),
-                            database
+                            database,
+                            pg_wal_lsn_diff(pg_current_wal_lsn(), confirmed_flush_lsn)::bigint
                      FROM pg_replication_slots s WHERE slot_name = ?""")) {
             query.setString(1, slot);
             try (ResultSet rows = query.executeQuery()) {
@@ -211,10 +216,23 @@ public final class LogicalSetup {
                 Double secondsSinceStatus = rows.wasNull() ? null : sinceStatus;
                 return new SlotStatus(slot, rows.getString(8), active, activePid,
                         active && activePid != null ? SlotHolder.describe(connection, activePid) : null,
-                        rows.getString(3), rows.getLong(4), rows.getString(5), rows.getString(6), secondsSinceStatus);
+                        rows.getString(3), rows.getLong(4), rows.getString(5), rows.getString(6), rows.getLong(9), secondsSinceStatus,
+                        SlotProgress.secondsSinceAdvanced(connection, slot));
             }
         } catch (SQLException e) {
             throw PostgresErrors.describe(e, database, "reading the state of slot '" + slot + "'");
+        }
+    }
+
+    /**
+     * Published tables without a primary key or replica identity: capture refuses to start on them, so
+     * {@code status} names them. Empty when the publication does not exist.
+     */
+    public static List<String> tablesWithoutKey(DatabaseConfig database, String publication) {
+        try (Connection connection = PostgresConnections.open(database, "pgcdc-status")) {
+            return LogicalPreflight.unkeyableTables(connection, publication);
+        } catch (SQLException e) {
+            throw PostgresErrors.describe(e, database, "reading the keys of publication '" + publication + "'");
         }
     }
 

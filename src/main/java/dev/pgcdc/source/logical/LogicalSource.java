@@ -123,7 +123,7 @@ public final class LogicalSource implements Source {
 
     @Override
     public List<ChangeEvent> poll(Duration timeout) throws InterruptedException {
-        metadata.heartbeatIfDue();
+        metadata.heartbeatIfDue(config.slot(), confirmed);
         if (reader == null && !reconnect(timeout)) {
             return List.of();
         }

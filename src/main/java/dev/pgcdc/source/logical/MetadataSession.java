@@ -36,6 +36,8 @@ final class MetadataSession implements TypeResolver.Catalog, AutoCloseable {
     private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
     private Connection connection;
     private long nextHeartbeatNanos;
+    private Lsn recordedProgress = Lsn.ZERO;
+    private boolean recordsProgress = true;
 
     /**
      * @param heartbeats whether the server can take non-transactional logical messages (PostgreSQL 14+)
@@ -49,10 +51,11 @@ final class MetadataSession implements TypeResolver.Catalog, AutoCloseable {
 
     /**
      * Writes a heartbeat when one is due: a non-transactional logical message that reaches the stream even
-     * when the published tables are quiet, so the slot can be confirmed past other tables' WAL.
+     * when the published tables are quiet, so the slot can be confirmed past other tables' WAL. At the same
+     * pace, records for {@code status} when the slot's confirmed position last moved.
      */
-    void heartbeatIfDue() {
-        if (!heartbeats || System.nanoTime() < nextHeartbeatNanos) {
+    void heartbeatIfDue(String slot, Lsn confirmed) {
+        if (System.nanoTime() < nextHeartbeatNanos) {
             return;
         }
         nextHeartbeatNanos = System.nanoTime() + heartbeatInterval.toNanos();
@@ -61,9 +64,12 @@ final class MetadataSession implements TypeResolver.Catalog, AutoCloseable {
             if (open == null) {
                 return; // reconnecting: the backoff has not elapsed yet
             }
-            try (Statement statement = open.createStatement()) {
-                statement.execute("SELECT pg_logical_emit_message(false, '" + HEARTBEAT_PREFIX + "', '')");
+            if (heartbeats) {
+                try (Statement statement = open.createStatement()) {
+                    statement.execute("SELECT pg_logical_emit_message(false, '" + HEARTBEAT_PREFIX + "', '')");
+                }
             }
+            recordProgress(open, slot, confirmed);
         } catch (SQLException | CdcException e) {
             failed("heartbeat", e);
         }
@@ -78,6 +84,21 @@ final class MetadataSession implements TypeResolver.Catalog, AutoCloseable {
             }
         } catch (SQLException | CdcException e) {
             failed("skipped-truncate notice", e);
+        }
+    }
+
+    /** A role that may not write the table, or a setup from before it existed, only costs status that figure. */
+    private void recordProgress(Connection open, String slot, Lsn confirmed) {
+        if (!recordsProgress || !confirmed.isAfter(recordedProgress)) {
+            return;
+        }
+        try {
+            SlotProgress.record(open, slot, confirmed);
+            recordedProgress = confirmed;
+        } catch (SQLException e) {
+            recordsProgress = false;
+            log.warn("Cannot record in {} when the slot last advanced ({}); status will not show it: run setup again "
+                    + "as a role that may create it, or grant this role INSERT and UPDATE on it", SlotProgress.TABLE, e.getMessage());
         }
     }
 

@@ -149,28 +149,62 @@ public final class JournalSchema {
         }
     }
 
-    /** What {@code pgcdc status} shows of the journal: waiting changes and the age of the oldest, in seconds. */
-    public record Backlog(long pendingChanges, Double oldestAgeSeconds) {
+    /**
+     * What {@code pgcdc status} shows of the journal: waiting changes and the age of the oldest, in seconds;
+     * whether a trigger-mode capture is connected to drain it; captured tables without a primary key, whose
+     * changes carry no Kafka key.
+     */
+    public record Backlog(long pendingChanges, Double oldestAgeSeconds, boolean captureConnected, List<TableId> tablesWithoutKey) {
     }
 
     /** The journal's backlog; null when the trigger mode is not installed. */
     public static Backlog backlog(DatabaseConfig database) {
-        try (Connection connection = PostgresConnections.open(database, "pgcdc-status")) {
-            if (pendingChanges(connection) == 0) {
-                try (Statement statement = connection.createStatement();
-                     ResultSet installed = statement.executeQuery("SELECT to_regclass('pgcdc.journal') IS NOT NULL")) {
-                    installed.next();
-                    return installed.getBoolean(1) ? new Backlog(0, null) : null;
+        try (Connection connection = PostgresConnections.open(database, "pgcdc-status");
+             Statement statement = connection.createStatement()) {
+            try (ResultSet installed = statement.executeQuery("SELECT to_regclass('pgcdc.journal') IS NOT NULL")) {
+                installed.next();
+                if (!installed.getBoolean(1)) {
+                    return null;
                 }
             }
-            try (Statement statement = connection.createStatement();
-                 ResultSet rows = statement.executeQuery(
-                         "SELECT count(*), extract(epoch FROM clock_timestamp() - min(changed_at)) FROM pgcdc.journal")) {
+            long pending;
+            Double oldestAge;
+            try (ResultSet rows = statement.executeQuery(
+                    "SELECT count(*), extract(epoch FROM clock_timestamp() - min(changed_at))::float8 FROM pgcdc.journal")) {
                 rows.next();
-                return new Backlog(rows.getLong(1), rows.getDouble(2));
+                pending = rows.getLong(1);
+                double age = rows.getDouble(2);
+                oldestAge = rows.wasNull() ? null : age;
             }
+            boolean connected;
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT EXISTS (SELECT FROM pg_stat_activity WHERE application_name = ? AND datname = current_database())")) {
+                query.setString(1, TriggerSource.APPLICATION_NAME);
+                try (ResultSet rows = query.executeQuery()) {
+                    rows.next();
+                    connected = rows.getBoolean(1);
+                }
+            }
+            List<TableId> withoutKey = new ArrayList<>();
+            for (TableId table : capturedTables(connection)) {
+                if (!hasPrimaryKey(connection, table)) {
+                    withoutKey.add(table);
+                }
+            }
+            return new Backlog(pending, oldestAge, connected, withoutKey);
         } catch (SQLException e) {
             throw PostgresErrors.describe(e, database, "reading the journal backlog");
+        }
+    }
+
+    private static boolean hasPrimaryKey(Connection connection, TableId table) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT EXISTS (SELECT FROM pg_index WHERE indrelid = ?::regclass AND indisprimary)")) {
+            query.setString(1, table.quoted());
+            try (ResultSet rows = query.executeQuery()) {
+                rows.next();
+                return rows.getBoolean(1);
+            }
         }
     }
 

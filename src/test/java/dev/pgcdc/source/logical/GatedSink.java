@@ -5,13 +5,11 @@ import dev.pgcdc.sink.Sink;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The real Kafka sink with two gates a test closes to force a schedule: {@link #holdAcknowledgements} keeps
- * Kafka's acknowledgements from the pipeline until released (a slow partition), {@link #blockSends} makes
- * {@code send} block as it does on a full producer buffer or a broker that is gone.
+ * The real Kafka sink with a gate a test closes to force a schedule: {@link #holdAcknowledgements} keeps
+ * Kafka's acknowledgements from the pipeline until released (a slow partition).
  */
 final class GatedSink implements Sink {
 
@@ -19,7 +17,6 @@ final class GatedSink implements Sink {
     private final AtomicInteger sent = new AtomicInteger();
     private final List<Runnable> heldAcknowledgements = new ArrayList<>();
     private boolean holding;
-    private volatile CountDownLatch sendGate = new CountDownLatch(0);
 
     GatedSink(Sink delegate) {
         this.delegate = delegate;
@@ -45,22 +42,9 @@ final class GatedSink implements Sink {
         release.forEach(Runnable::run);
     }
 
-    void blockSends() {
-        sendGate = new CountDownLatch(1);
-    }
-
-    void unblockSends() {
-        sendGate.countDown();
-    }
-
     @Override
     public void send(ChangeEvent event, DeliveryCallback callback) {
         sent.incrementAndGet();
-        try {
-            sendGate.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         delegate.send(event, failure -> {
             synchronized (this) {
                 if (holding) {
@@ -79,7 +63,6 @@ final class GatedSink implements Sink {
 
     @Override
     public void close() {
-        unblockSends();
         releaseAcknowledgements();
         delegate.close();
     }

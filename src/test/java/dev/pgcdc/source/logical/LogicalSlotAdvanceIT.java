@@ -53,8 +53,11 @@ class LogicalSlotAdvanceIT {
             await("slot confirmed past " + otherTablesWal + " within two heartbeat intervals", () -> slotConfirmedPast(database, prefix, otherTablesWal),
                     HEARTBEAT.multipliedBy(2).plusMillis(ReplicationReader.STATUS_INTERVAL_MILLIS));
             assertThat(capture.isRunning()).isTrue();
+            await("when the slot advanced past the other tables' WAL recorded within two heartbeat intervals",
+                    () -> advanceRecordedPast(database, prefix, otherTablesWal), HEARTBEAT.multipliedBy(2).plusSeconds(1));
             CliRun status = CliRun.of("status", "--db", database.url(), "--user", database.user(), "--slot", prefix);
-            assertThat(status.out()).as(status.err()).contains("of WAL since; last status from capture ", " s ago), retaining ");
+            assertThat(status.out()).as(status.err()).contains(", last advanced ", " s ago (",
+                    "of WAL since; last status from capture ", " s ago), retaining ");
         } finally {
             LogicalSetup.teardown(database, prefix, "pgcdc");
         }
@@ -92,6 +95,15 @@ class LogicalSlotAdvanceIT {
             assertThat(capture.isRunning()).isTrue();
         } finally {
             LogicalSetup.teardown(database, prefix, "pgcdc");
+        }
+    }
+
+    private static boolean advanceRecordedPast(DatabaseConfig database, String slot, String lsn) {
+        try {
+            return TestServices.query(database, "SELECT (confirmed_lsn >= '" + lsn + "')::text FROM " + SlotProgress.TABLE
+                    + " WHERE slot_name = '" + slot + "'").equals("true");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -1,0 +1,75 @@
+package dev.pgcdc.observe;
+
+import dev.pgcdc.config.DatabaseConfig;
+import dev.pgcdc.sink.kafka.KafkaSink;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Everything {@code capture --metrics-port} adds, started and stopped together: the metrics, the sink that
+ * feeds them, the probe of the source database, and the HTTP port serving metrics and health.
+ */
+public final class Observation implements AutoCloseable {
+
+    static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
+
+    private final MeteredSink sink;
+    private final SourceProbe probe;
+    private final ObserveServer server;
+
+    private Observation(MeteredSink sink, SourceProbe probe, ObserveServer server) {
+        this.sink = sink;
+        this.probe = probe;
+        this.server = server;
+    }
+
+    /**
+     * @param slot            the logical capture's slot; null in the other modes
+     * @param captureRunning  whether the capture thread still runs
+     */
+    public static Observation start(int port, DatabaseConfig database, SourceProbe.Kind kind, String slot, KafkaSink kafka,
+                                    BooleanSupplier captureRunning) {
+        CaptureMetrics metrics = new CaptureMetrics();
+        metrics.kafkaRetries(kafka::retries);
+        SourceProbe probe = new SourceProbe(database, kind, slot, metrics, PROBE_INTERVAL);
+        try {
+            ObserveServer server = ObserveServer.start(port, metrics, captureRunning, () -> {
+                List<String> missing = new ArrayList<>();
+                if (!captureRunning.getAsBoolean()) {
+                    missing.add("capture stopped");
+                }
+                if (!probe.reachable()) {
+                    missing.add("PostgreSQL unreachable");
+                } else if (!probe.streaming()) {
+                    missing.add("not streaming from PostgreSQL");
+                }
+                if (kafka.inOutage()) {
+                    missing.add("Kafka unreachable");
+                }
+                return missing;
+            });
+            return new Observation(new MeteredSink(kafka, metrics), probe, server);
+        } catch (RuntimeException e) {
+            probe.close();
+            throw e;
+        }
+    }
+
+    /** The sink capture sends through, so every change is counted. */
+    public MeteredSink sink() {
+        return sink;
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        probe.close();
+    }
+}
