@@ -12,8 +12,8 @@ import dev.pgcdc.event.SkippedOperations;
 import dev.pgcdc.event.ValueFormat;
 import dev.pgcdc.observe.Observation;
 import dev.pgcdc.observe.SourceProbe;
-import dev.pgcdc.source.ConnectFormattedSource;
 import dev.pgcdc.pipeline.Capture;
+import dev.pgcdc.schema.ConnectFormattingSink;
 import dev.pgcdc.sink.Sink;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaSink;
@@ -195,6 +195,8 @@ final class CaptureCommand implements Callable<Integer> {
 
     /** The filters and masks of this run, validated at start. */
     private ChangeRulesConfig rules;
+    private ValueFormat keys;
+    private ValueFormat values;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -213,6 +215,12 @@ final class CaptureCommand implements Callable<Integer> {
                     + "existing rows yet: snapshot them first with --snapshot initial_only (at least once), then capture with --exactly-once");
         }
         PrintWriter out = spec.commandLine().getOut();
+        keys = ValueFormat.parse(keyFormat, "--key-format");
+        values = ValueFormat.parse(valueFormat, "--value-format");
+        if (exactlyOnce && (keys != ValueFormat.JSON || values != ValueFormat.JSON)) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "--exactly-once does not combine with json-with-schema "
+                    + "(--key-format, --value-format) yet: run without one of them");
+        }
         Plan plan = switch (mode) {
             case notify -> notifyPlan(databaseConfig);
             case trigger -> triggerPlan(databaseConfig);
@@ -278,7 +286,8 @@ final class CaptureCommand implements Callable<Integer> {
                 throw e;
             }
             observation = metricsPort == null ? null : observe(databaseConfig, sink, running, opened.get());
-            Sink published = observation == null ? sink : observation.sink();
+            // Rules read the plain envelope, so json-with-schema is written after them; metrics read either form.
+            Sink published = formatted(observation == null ? sink : observation.sink(), databaseConfig, keys, values);
             capture = Capture.start(opened.get(), rules.isEmpty() ? published : new RuleSink(published, rules), onBadRecord);
         }
         Source source = opened.get();
@@ -416,8 +425,8 @@ final class CaptureCommand implements Callable<Integer> {
                 SkippedOperations.parse(skippedOperations));
         List<String> topics = TriggerSource.topicsOfCapturedTables(databaseConfig, trigger);
         SnapshotConfig snapshotConfig = snapshotConfig();
-        return new Plan(stored -> formatted(exactlyOnce ? TriggerSource.openExactlyOnce(databaseConfig, trigger, stored)
-                : Snapshots.trigger(databaseConfig, trigger, snapshotConfig), databaseConfig), topics,
+        return new Plan(stored -> exactlyOnce ? TriggerSource.openExactlyOnce(databaseConfig, trigger, stored)
+                : Snapshots.trigger(databaseConfig, trigger, snapshotConfig), topics,
                 "journal pgcdc.journal -> topics " + topics, OffsetsTopic.name(trigger.topicPrefix()), "journal", () -> { });
     }
 
@@ -428,8 +437,8 @@ final class CaptureCommand implements Callable<Integer> {
                 transactionTopic, onBadRecord, SkippedOperations.parse(skippedOperations));
         List<String> topics = LogicalSource.topicsOfPublishedTables(databaseConfig, logical);
         SnapshotConfig snapshotConfig = snapshotConfig();
-        return new Plan(stored -> formatted(exactlyOnce ? LogicalSource.open(databaseConfig, logical, stored == null ? Lsn.ZERO : Lsn.parse(stored))
-                : Snapshots.logical(databaseConfig, logical, snapshotConfig), databaseConfig), topics,
+        return new Plan(stored -> exactlyOnce ? LogicalSource.open(databaseConfig, logical, stored == null ? Lsn.ZERO : Lsn.parse(stored))
+                : Snapshots.logical(databaseConfig, logical, snapshotConfig), topics,
                 "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics,
                 OffsetsTopic.name(logical.topicPrefix()), logical.slot(),
                 () -> LogicalSource.awaitSlotReleased(databaseConfig, logical.slot(), SLOT_RELEASE_TIMEOUT));
@@ -441,14 +450,12 @@ final class CaptureCommand implements Callable<Integer> {
                 snapshotWorkers == null ? defaults.workers() : snapshotWorkers);
     }
 
-    /** The source as is, or writing Kafka Connect's json-with-schema form when asked. */
-    private Source formatted(Source source, DatabaseConfig databaseConfig) {
-        ValueFormat keys = ValueFormat.parse(keyFormat, "--key-format");
-        ValueFormat values = ValueFormat.parse(valueFormat, "--value-format");
+    /** The sink as is, or writing Kafka Connect's json-with-schema form when asked: the last step before Kafka. */
+    private static Sink formatted(Sink sink, DatabaseConfig databaseConfig, ValueFormat keys, ValueFormat values) {
         if (keys == ValueFormat.JSON && values == ValueFormat.JSON) {
-            return source;
+            return sink;
         }
-        return new ConnectFormattedSource(source, databaseConfig, keys, values);
+        return new ConnectFormattingSink(sink, databaseConfig, keys, values);
     }
 
     private void rejectOptionsOfOtherMode(boolean given, String options) {

@@ -1,4 +1,4 @@
-package dev.pgcdc.source;
+package dev.pgcdc.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgcdc.config.DatabaseConfig;
@@ -9,6 +9,7 @@ import dev.pgcdc.consume.ConsumedChange;
 import dev.pgcdc.event.Json;
 import dev.pgcdc.event.ValueFormat;
 import dev.pgcdc.pipeline.Capture;
+import dev.pgcdc.sink.Sink;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaSink;
 import dev.pgcdc.source.logical.LogicalSetup;
@@ -58,8 +59,8 @@ class ConnectJsonConverterIT {
         List<String> triggerTopics = TriggerSource.topicsOfCapturedTables(database, trigger);
         KafkaClusterCheck.ensureTopics(kafka, logicalTopics, WAIT);
         KafkaClusterCheck.ensureTopics(kafka, triggerTopics, WAIT);
-        try (Capture fromWal = Capture.start(withSchemas(LogicalSource.open(database, logical), database), new KafkaSink(kafka, logicalTopics));
-             Capture fromJournal = Capture.start(withSchemas(TriggerSource.open(database, trigger), database), new KafkaSink(kafka, triggerTopics))) {
+        try (Capture fromWal = Capture.start(LogicalSource.open(database, logical), withSchemas(new KafkaSink(kafka, logicalTopics), database));
+             Capture fromJournal = Capture.start(TriggerSource.open(database, trigger), withSchemas(new KafkaSink(kafka, triggerTopics), database))) {
             TypeMatrix.insertFromAForeignSession(database);
             JsonNode reference = Json.parse(TypeMatrix.rowToJson(database));
 
@@ -94,8 +95,8 @@ class ConnectJsonConverterIT {
         }
     }
 
-    private static Source withSchemas(Source source, DatabaseConfig database) {
-        return new ConnectFormattedSource(source, database, ValueFormat.JSON_WITH_SCHEMA, ValueFormat.JSON_WITH_SCHEMA);
+    private static Sink withSchemas(Sink sink, DatabaseConfig database) {
+        return new ConnectFormattingSink(sink, database, ValueFormat.JSON_WITH_SCHEMA, ValueFormat.JSON_WITH_SCHEMA);
     }
 
     private static JsonConverter converter(boolean isKey) {

@@ -1,8 +1,10 @@
-package dev.pgcdc.source;
+package dev.pgcdc.schema;
 
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.event.ColumnType;
 import dev.pgcdc.event.TableId;
+import dev.pgcdc.source.PostgresConnections;
+import dev.pgcdc.source.PostgresErrors;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;

@@ -1,4 +1,4 @@
-package dev.pgcdc.source;
+package dev.pgcdc.schema;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgcdc.config.DatabaseConfig;
@@ -6,12 +6,10 @@ import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.ColumnType;
 import dev.pgcdc.event.ConnectJson;
 import dev.pgcdc.event.Json;
-import dev.pgcdc.event.Position;
 import dev.pgcdc.event.TableId;
 import dev.pgcdc.event.ValueFormat;
+import dev.pgcdc.sink.Sink;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -19,34 +17,29 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Writes a source's change events in Kafka Connect's {@code json-with-schema} form ({@link ConnectJson}),
- * keys, values or both, whatever the capture mode: every change event passes through here on its way to
- * the sink. Transaction and dead-letter events keep their plain JSON.
+ * Writes change events in Kafka Connect's {@code json-with-schema} form ({@link ConnectJson}), keys, values
+ * or both, whatever the capture mode, as the last step before Kafka: every change event passes through here,
+ * after anything that reads the plain envelope. Transaction and dead-letter events keep their plain JSON.
  */
-public final class ConnectFormattedSource implements Source {
+public final class ConnectFormattingSink implements Sink {
 
-    private final Source source;
+    private final Sink sink;
     private final ValueFormat keyFormat;
     private final ValueFormat valueFormat;
     private final ColumnTypes columnTypes;
     /** The table of each topic seen, for tombstones: they carry no value to read it from. */
     private final Map<String, TableId> tableOfTopic = new HashMap<>();
 
-    public ConnectFormattedSource(Source source, DatabaseConfig database, ValueFormat keyFormat, ValueFormat valueFormat) {
-        this.source = source;
+    public ConnectFormattingSink(Sink sink, DatabaseConfig database, ValueFormat keyFormat, ValueFormat valueFormat) {
+        this.sink = sink;
         this.keyFormat = keyFormat;
         this.valueFormat = valueFormat;
         this.columnTypes = new ColumnTypes(database);
     }
 
     @Override
-    public List<ChangeEvent> poll(Duration timeout) throws InterruptedException {
-        List<ChangeEvent> events = source.poll(timeout);
-        List<ChangeEvent> formatted = new ArrayList<>(events.size());
-        for (ChangeEvent event : events) {
-            formatted.add(format(event));
-        }
-        return formatted;
+    public void send(ChangeEvent event, DeliveryCallback callback) {
+        sink.send(format(event), callback);
     }
 
     private ChangeEvent format(ChangeEvent event) {
@@ -88,43 +81,13 @@ public final class ConnectFormattedSource implements Source {
     }
 
     @Override
-    public Position takePositionWithoutEvents() {
-        return source.takePositionWithoutEvents();
-    }
-
-    @Override
-    public long restarts() {
-        return source.restarts();
-    }
-
-    @Override
-    public long skippedTruncates() {
-        return source.skippedTruncates();
-    }
-
-    @Override
-    public List<String> takeWatermarks() {
-        return source.takeWatermarks();
-    }
-
-    @Override
-    public List<String> takeSignals() {
-        return source.takeSignals();
-    }
-
-    @Override
-    public boolean finished() {
-        return source.finished();
-    }
-
-    @Override
-    public void commit(Position position) {
-        source.commit(position);
+    public void flush() {
+        sink.flush();
     }
 
     @Override
     public void close() {
         columnTypes.close();
-        source.close();
+        sink.close();
     }
 }
