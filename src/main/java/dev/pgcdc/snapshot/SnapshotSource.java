@@ -68,6 +68,12 @@ public final class SnapshotSource implements Source {
     private Map<TableId, TableProgress> stored;
     private boolean firstEmitted;
     private boolean progressWithoutEvents;
+    /**
+     * The newest stream position handed out. Snapshot rows carry it too: the confirmable position is the
+     * newest acknowledged one, and a chunk's rows after stream changes must not keep those from being
+     * confirmed to the source (journal rows removed, the slot advanced) until the next streamed change.
+     */
+    private Position lastStream;
     private Connection storeConnection;
 
     SnapshotSource(Source stream, DatabaseConfig database, DebeziumEnvelope envelope, ProgressStore store,
@@ -117,6 +123,9 @@ public final class SnapshotSource implements Source {
                     window.changed(event.key());
                 }
             }
+            if (event.position() != null) {
+                lastStream = event.position();
+            }
             events.add(event.position() == null ? event : withPosition(event, new SnapshotPosition(event.position(), progress)));
         }
         for (String signal : stream.takeSignals()) {
@@ -138,8 +147,11 @@ public final class SnapshotSource implements Source {
         if (reached == null && !progressWithoutEvents) {
             return null;
         }
+        if (reached != null) {
+            lastStream = reached;
+        }
         progressWithoutEvents = false;
-        return new SnapshotPosition(reached, progress);
+        return new SnapshotPosition(lastStream, progress);
     }
 
     @Override
@@ -254,7 +266,7 @@ public final class SnapshotSource implements Source {
             progressWithoutEvents = true;
         } else {
             int last = rows.size() - 1;
-            rows.set(last, event(chunk, kept.get(last), snapshotEnds ? "last" : "true", new SnapshotPosition(null, progress)));
+            rows.set(last, event(chunk, kept.get(last), snapshotEnds ? "last" : "true", new SnapshotPosition(lastStream, progress)));
             if (!firstEmitted) {
                 rows.set(0, event(chunk, kept.get(0), "first", rows.get(0).position()));
                 firstEmitted = true;

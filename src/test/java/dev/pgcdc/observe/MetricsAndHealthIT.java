@@ -4,7 +4,7 @@ import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.event.TableId;
 import dev.pgcdc.source.logical.LogicalSetup;
-import dev.pgcdc.testing.OtherPostgresMajors;
+import dev.pgcdc.testing.CrashablePostgres;
 import dev.pgcdc.testing.PgcdcProcess;
 import dev.pgcdc.testing.TestServices;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,7 +43,7 @@ class MetricsAndHealthIT {
         int metricsPort = freePort();
         DatabaseConfig database = new DatabaseConfig("jdbc:postgresql://localhost:" + pgPort + "/postgres", "postgres", null);
         String prefix = TestServices.uniqueName("metrics");
-        EmbeddedPostgres server = start(data, pgPort);
+        EmbeddedPostgres server = CrashablePostgres.start(data, pgPort);
         try {
             TestServices.execute(database, "CREATE TABLE t (id int PRIMARY KEY, qty int)");
             LogicalSetup.install(database, "pgcdc", List.of(new TableId("public", "t")), false, false);
@@ -71,13 +70,13 @@ class MetricsAndHealthIT {
                 assertThat(value(metrics, "pgcdc_source_position")).isPositive();
                 await("the slot's retained WAL shown", () -> metric(metricsPort, "pgcdc_slot_retained_wal_bytes") > 0, Duration.ofSeconds(10));
 
-                crash(data);
+                CrashablePostgres.crash(data);
                 server.close();
                 await("not ready while PostgreSQL is down", () -> status("/health/ready", metricsPort) == 503, Duration.ofSeconds(15));
                 assertThat(get("/health/ready", metricsPort).body()).contains("\"status\":\"DOWN\"", "PostgreSQL unreachable");
                 assertThat(status("/health/live", metricsPort)).isEqualTo(200);
 
-                server = start(data, pgPort);
+                server = CrashablePostgres.start(data, pgPort);
                 await("ready again once PostgreSQL is back", () -> status("/health/ready", metricsPort) == 200, Duration.ofSeconds(60));
             }
         } finally {
@@ -123,17 +122,5 @@ class MetricsAndHealthIT {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    /** SIGQUIT to the postmaster: immediate shutdown, as in a crash. */
-    private static void crash(Path data) throws Exception {
-        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
-        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
-        new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start().waitFor();
-        postmaster.onExit().get(30, TimeUnit.SECONDS);
-    }
-
-    private static EmbeddedPostgres start(Path data, int port) throws IOException {
-        return OtherPostgresMajors.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
     }
 }

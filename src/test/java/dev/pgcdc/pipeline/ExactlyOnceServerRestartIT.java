@@ -9,16 +9,15 @@ import dev.pgcdc.sink.kafka.OffsetsTopic;
 import dev.pgcdc.sink.kafka.TransactionalKafkaSink;
 import dev.pgcdc.source.logical.LogicalSetup;
 import dev.pgcdc.source.logical.LogicalSource;
+import dev.pgcdc.testing.CrashablePostgres;
 import dev.pgcdc.testing.Conditions;
 import dev.pgcdc.testing.ExactlyOnceCheck;
 import dev.pgcdc.testing.LogicalCapture;
-import dev.pgcdc.testing.OtherPostgresMajors;
 import dev.pgcdc.testing.TestServices;
 import dev.pgcdc.testing.Topics;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +28,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,7 +51,7 @@ class ExactlyOnceServerRestartIT {
         String prefix = TestServices.uniqueName("eorestart");
         String topic = prefix + ".public.t";
         LogicalCaptureConfig config = LogicalCapture.config(prefix, "pgcdc");
-        EmbeddedPostgres server = start(data, port);
+        EmbeddedPostgres server = CrashablePostgres.start(data, port);
         AtomicBoolean writing = new AtomicBoolean(true);
         Thread writer = new Thread(() -> write(database, writing), "restart-writer");
         Capture capture = null;
@@ -66,9 +64,9 @@ class ExactlyOnceServerRestartIT {
             writer.start();
             Conditions.await("changes flow", () -> Topics.size(kafka, topic) > 200, Duration.ofSeconds(60));
 
-            crash(data);
+            CrashablePostgres.crash(data);
             server.close();
-            server = start(data, port);
+            server = CrashablePostgres.start(data, port);
             long before = Topics.size(kafka, topic);
             Conditions.await("changes flow again", () -> Topics.size(kafka, topic) > before + 200, Duration.ofSeconds(60));
             writing.set(false);
@@ -122,17 +120,5 @@ class ExactlyOnceServerRestartIT {
                 }
             }
         }
-    }
-
-    /** SIGQUIT to the postmaster: immediate shutdown, no checkpoint, crash recovery at the next start. */
-    private static void crash(Path data) throws Exception {
-        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
-        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
-        new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start().waitFor();
-        postmaster.onExit().get(30, TimeUnit.SECONDS);
-    }
-
-    private static EmbeddedPostgres start(Path data, int port) throws IOException {
-        return OtherPostgresMajors.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
     }
 }

@@ -6,20 +6,18 @@ import dev.pgcdc.config.LogicalCaptureConfig;
 import dev.pgcdc.consume.ConsumedChange;
 import dev.pgcdc.event.TableId;
 import dev.pgcdc.pipeline.Capture;
+import dev.pgcdc.testing.CrashablePostgres;
 import dev.pgcdc.testing.LogicalCapture;
-import dev.pgcdc.testing.OtherPostgresMajors;
 import dev.pgcdc.testing.TestServices;
 import dev.pgcdc.testing.Topics;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +39,7 @@ class LogicalServerRestartIT {
         DatabaseConfig database = new DatabaseConfig("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", null);
         String prefix = TestServices.uniqueName("restart");
         LogicalCaptureConfig config = LogicalCapture.config(prefix, "pgcdc");
-        EmbeddedPostgres first = start(data, port);
+        EmbeddedPostgres first = CrashablePostgres.start(data, port);
         Capture capture = null;
         try {
             TestServices.execute(database, "CREATE TABLE t (id int PRIMARY KEY)");
@@ -51,9 +49,9 @@ class LogicalServerRestartIT {
                 TestServices.execute(database, "INSERT INTO t VALUES (" + id + ")");
             }
             assertThat(Topics.read(kafka, prefix + ".public.t", 10, Duration.ofSeconds(30))).hasSize(10);
-            crash(data);
+            CrashablePostgres.crash(data);
             first.close();
-            first = start(data, port);
+            first = CrashablePostgres.start(data, port);
             for (int id = 11; id <= 20; id++) {
                 TestServices.execute(database, "INSERT INTO t VALUES (" + id + ")");
             }
@@ -68,17 +66,5 @@ class LogicalServerRestartIT {
             LogicalSetup.teardown(database, config.slot(), "pgcdc");
             first.close();
         }
-    }
-
-    /** SIGQUIT to the postmaster: immediate shutdown, no checkpoint, crash recovery at the next start. */
-    private static void crash(Path data) throws Exception {
-        long pid = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0).trim());
-        ProcessHandle postmaster = ProcessHandle.of(pid).orElseThrow();
-        new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).inheritIO().start().waitFor();
-        postmaster.onExit().get(30, TimeUnit.SECONDS);
-    }
-
-    private static EmbeddedPostgres start(Path data, int port) throws IOException {
-        return OtherPostgresMajors.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
     }
 }
