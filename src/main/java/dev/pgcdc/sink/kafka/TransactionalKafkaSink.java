@@ -90,7 +90,8 @@ public final class TransactionalKafkaSink implements TransactionalSink {
         try {
             begin();
             producer.send(new ProducerRecord<>(event.topic(), null, event.key(), event.value(), headers),
-                    (metadata, failure) -> callback.completed(failure));
+                    // A zombie may learn it is fenced here first (an old epoch) rather than at its commit: said the same way.
+                    (metadata, failure) -> callback.completed(failure != null && isFenced(failure) ? failed("sending", failure) : failure));
             uncommitted++;
         } catch (InterruptException e) {
             Thread.currentThread().interrupt();
