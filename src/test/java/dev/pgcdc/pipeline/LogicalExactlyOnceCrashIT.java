@@ -5,6 +5,7 @@ import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.consume.ConsumedChange;
 import dev.pgcdc.event.TableId;
 import dev.pgcdc.source.logical.LogicalSetup;
+import dev.pgcdc.testing.LogicalCapture;
 import dev.pgcdc.testing.Conditions;
 import dev.pgcdc.testing.ExactlyOnceCheck;
 import dev.pgcdc.testing.HotKeyWorkload;
@@ -58,7 +59,7 @@ class LogicalExactlyOnceCrashIT {
                 Thread.sleep(ThreadLocalRandom.current().nextLong(0, 700));
                 process.kill();
                 kills++;
-                awaitSlotReleased(database, prefix);
+                LogicalCapture.awaitSlotReleased(database, prefix);
             }
             int commits = workload.awaitCommits();
             String endOfWrites = TestServices.query(database, "SELECT pg_current_wal_lsn()::text");
@@ -87,11 +88,6 @@ class LogicalExactlyOnceCrashIT {
         }
     }
 
-    /** A killed walsender's slot is released once the server notices the dead connection. */
-    static void awaitSlotReleased(DatabaseConfig database, String slot) throws InterruptedException {
-        Conditions.await("slot released", () -> !query(database,
-                "SELECT active::text FROM pg_replication_slots WHERE slot_name = '" + slot + "'").equals("true"), Duration.ofSeconds(30));
-    }
 
     static String query(DatabaseConfig database, String sql) {
         try {

@@ -5,6 +5,7 @@ import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.consume.ConsumedChange;
 import dev.pgcdc.event.Json;
+import dev.pgcdc.testing.LogicalCapture;
 import dev.pgcdc.testing.CliRun;
 import dev.pgcdc.testing.Conditions;
 import dev.pgcdc.testing.PgcdcProcess;
@@ -58,7 +59,7 @@ class SnapshotResumeIT {
             }
             recordedLastKeys.add(Integer.parseInt(query(database, "SELECT last_key[1] FROM pgcdc.snapshot_progress WHERE table_name = 'big'")));
             runEnds.add(Topics.size(kafka, topic));
-            awaitSlotReleased(database, prefix);
+            LogicalCapture.awaitSlotReleased(database, prefix);
         }
         String[] status = {"status", "--db", database.url(), "--user", database.user(), "--mode", "logical", "--slot", prefix};
         assertThat(CliRun.of(status).out()).contains("snapshot (logical:" + prefix + "): public.big in progress, ");
@@ -102,11 +103,5 @@ class SnapshotResumeIT {
         } catch (SQLException e) {
             return ""; // the progress table may not exist yet
         }
-    }
-
-    /** A killed walsender's slot is released once the server notices the dead connection. */
-    private static void awaitSlotReleased(DatabaseConfig database, String slot) throws InterruptedException {
-        Conditions.await("slot released", () -> !"true".equals(query(database,
-                "SELECT active::text FROM pg_replication_slots WHERE slot_name = '" + slot + "'")), Duration.ofSeconds(30));
     }
 }

@@ -22,6 +22,18 @@ public final class LogicalCapture {
         return new LogicalCaptureConfig(prefix.toLowerCase(), publication, prefix, true, Duration.ofSeconds(1), true);
     }
 
+    /** Waits until a killed capture's slot is free again: the server releases it once it notices the dead connection. */
+    public static void awaitSlotReleased(DatabaseConfig database, String slot) throws InterruptedException {
+        Conditions.await("slot " + slot + " released", () -> {
+            try {
+                return !"true".equals(TestServices.query(database,
+                        "SELECT active::text FROM pg_replication_slots WHERE slot_name = '" + slot + "'"));
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, Duration.ofSeconds(30));
+    }
+
     public static Capture start(DatabaseConfig database, KafkaConfig kafka, LogicalCaptureConfig config) {
         List<String> topics = LogicalSource.topicsOfPublishedTables(database, config);
         KafkaClusterCheck.ensureTopics(kafka, topics, Duration.ofSeconds(30));

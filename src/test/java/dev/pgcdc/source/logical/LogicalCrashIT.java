@@ -4,6 +4,7 @@ import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.consume.ConsumedChange;
 import dev.pgcdc.event.TableId;
+import dev.pgcdc.testing.LogicalCapture;
 import dev.pgcdc.testing.CrashWorkload;
 import dev.pgcdc.testing.PgcdcProcess;
 import dev.pgcdc.testing.TestServices;
@@ -48,7 +49,7 @@ class LogicalCrashIT {
                 Thread.sleep(ThreadLocalRandom.current().nextLong(300, 1_000));
                 process.kill();
                 kills++;
-                awaitSlotReleased(database, prefix);
+                LogicalCapture.awaitSlotReleased(database, prefix);
             }
             int changes = workload.awaitChanges();
             String endOfWrites = TestServices.query(database, "SELECT pg_current_wal_lsn()::text");
@@ -73,15 +74,6 @@ class LogicalCrashIT {
                     kills, changes, replay.events(), replay.duplicates());
         } finally {
             LogicalSetup.teardown(database, prefix, "pgcdc");
-        }
-    }
-
-    /** A killed walsender's slot is released once the server notices the dead connection. */
-    private static void awaitSlotReleased(DatabaseConfig database, String slot) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (TestServices.query(database, "SELECT active::text FROM pg_replication_slots WHERE slot_name = '" + slot + "'").equals("true")) {
-            assertThat(System.nanoTime()).as("slot released").isLessThan(deadline);
-            Thread.sleep(50);
         }
     }
 }
