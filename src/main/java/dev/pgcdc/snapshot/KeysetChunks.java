@@ -12,8 +12,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 
 /**
  * Reads a table in primary-key order, one chunk at a time: keyset pagination ({@code WHERE (k1, k2) > (...)
@@ -35,8 +38,12 @@ final class KeysetChunks {
 
     private final TableId table;
     private final List<String> keyColumns;
-    private final String firstQuery;
-    private final String nextQuery;
+    private final List<String> keyTypes;
+    private final String keys;
+    private final String select;
+    private final String boundaryHead;
+    private final String boundaryTail;
+    private final String filter;
     private final int chunkRows;
     private final Set<String> zonedColumns;
 
@@ -45,15 +52,18 @@ final class KeysetChunks {
         this.zonedColumns = zonedColumns;
         this.table = table;
         this.keyColumns = List.copyOf(keyColumns);
+        this.keyTypes = List.copyOf(keyTypes);
         this.chunkRows = chunkRows;
         // Qualified: a bare name in ORDER BY would pick the ::text output column of the same name.
-        String keys = String.join(", ", keyColumns.stream().map(c -> "t." + PostgresConnections.quoteIdentifier(c)).toList());
+        this.keys = String.join(", ", keyColumns.stream().map(c -> "t." + PostgresConnections.quoteIdentifier(c)).toList());
         String keyText = String.join(", ", keyColumns.stream().map(c -> "t." + PostgresConnections.quoteIdentifier(c) + "::text").toList());
-        String params = String.join(", ", keyTypes.stream().map(type -> "?::" + type).toList());
-        String select = "SELECT row_to_json(t)::text, " + keyText + " FROM " + table.quoted() + " t WHERE ";
-        String filter = where == null ? "" : " AND (" + where + ")";
-        this.firstQuery = select + "true" + filter + " ORDER BY " + keys + " LIMIT ?";
-        this.nextQuery = select + "(" + keys + ") > (" + params + ")" + filter + " ORDER BY " + keys + " LIMIT ?";
+        this.select = "SELECT row_to_json(t)::text, " + keyText + " FROM " + table.quoted() + " t WHERE true";
+        this.filter = where == null ? "" : " AND (" + where + ")";
+        // Index-only keyset: the n-th key after a bound, as the last of the first n keys (never OFFSET).
+        this.boundaryHead = "SELECT " + String.join(", ", keyColumns.stream().map(c -> "s." + PostgresConnections.quoteIdentifier(c) + "::text").toList())
+                + ", count(*) OVER () FROM (SELECT " + keys + " FROM " + table.quoted() + " t WHERE true";
+        this.boundaryTail = " ORDER BY " + keys + " LIMIT ?) s ORDER BY "
+                + String.join(", ", keyColumns.stream().map(c -> "s." + PostgresConnections.quoteIdentifier(c) + " DESC").toList()) + " LIMIT 1";
     }
 
     /**
@@ -102,20 +112,71 @@ final class KeysetChunks {
         return keyColumns;
     }
 
-    /** The chunk after {@code afterKey} (null: from the start), in its own read-only transaction. */
-    Chunk read(Connection connection, List<String> afterKey) throws SQLException {
-        connection.setAutoCommit(false);
-        try (PreparedStatement query = connection.prepareStatement(afterKey == null ? firstQuery : nextQuery)) {
-            query.setFetchSize(FETCH_SIZE);
+    TableId table() {
+        return table;
+    }
+
+    /**
+     * Where the chunk after {@code after} should end: the key {@code chunkRows} rows later, or null when fewer
+     * rows than that are left up to {@code upTo} (then the chunk runs to {@code upTo}).
+     */
+    List<String> boundary(Connection connection, List<String> after, List<String> upTo) throws SQLException {
+        KeyRange range = new KeyRange(after, upTo);
+        try (PreparedStatement query = connection.prepareStatement(boundaryHead + condition(range) + filter + boundaryTail)) {
+            int parameter = bind(query, range);
+            query.setInt(parameter, chunkRows);
+            try (ResultSet result = query.executeQuery()) {
+                if (!result.next() || result.getLong(keyColumns.size() + 1) < chunkRows) {
+                    return null;
+                }
+                List<String> key = new ArrayList<>(keyColumns.size());
+                for (int i = 1; i <= keyColumns.size(); i++) {
+                    key.add(result.getString(i));
+                }
+                return key;
+            }
+        }
+    }
+
+    /** These disjoint ranges sorted by key (the database compares: only it knows the key's types). */
+    List<KeyRange> inKeyOrder(Connection connection, List<KeyRange> ranges) throws SQLException {
+        if (ranges.size() < 2) {
+            return ranges;
+        }
+        String row = "(?::int, " + String.join(", ", keyTypes.stream().map(type -> "?::" + type).toList()) + ")";
+        String columns = String.join(", ", IntStream.rangeClosed(1, keyTypes.size()).mapToObj(i -> "k" + i).toList());
+        String sql = "SELECT i FROM (VALUES " + String.join(", ", Collections.nCopies(ranges.size(), row)) + ") v(i, " + columns
+                + ") ORDER BY " + columns;
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
             int parameter = 1;
-            if (afterKey != null) {
-                for (String value : afterKey) {
+            for (int i = 0; i < ranges.size(); i++) {
+                query.setInt(parameter++, i);
+                for (String value : ranges.get(i).lo()) {
                     query.setString(parameter++, value);
                 }
             }
+            List<KeyRange> sorted = new ArrayList<>(ranges.size());
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    sorted.add(ranges.get(result.getInt(1)));
+                }
+            }
+            return sorted;
+        }
+    }
+
+    /**
+     * The first chunk of {@code range}, in its own read-only transaction: at most {@code chunkRows} rows, fewer
+     * when they reach the memory bound; {@link Chunk#rest()} says what is left of the range.
+     */
+    Chunk read(Connection connection, KeyRange range) throws SQLException {
+        connection.setAutoCommit(false);
+        try (PreparedStatement query = connection.prepareStatement(select + condition(range) + filter + " ORDER BY " + keys + " LIMIT ?")) {
+            query.setFetchSize(FETCH_SIZE);
+            int parameter = bind(query, range);
             query.setInt(parameter, chunkRows);
             List<String> rows = new ArrayList<>();
-            List<String> lastKey = afterKey;
+            List<String> lastKey = null;
             long chars = 0;
             boolean full = false;
             try (ResultSet result = query.executeQuery()) {
@@ -135,13 +196,32 @@ final class KeysetChunks {
                 }
             }
             connection.commit();
-            boolean last = !full && rows.size() < chunkRows;
-            return new Chunk(table, keyColumns, rows, lastKey, last, System.currentTimeMillis());
+            boolean more = full || rows.size() >= chunkRows;
+            KeyRange covered = more ? new KeyRange(range.lo(), lastKey) : range;
+            KeyRange rest = more && !lastKey.equals(range.hi()) ? new KeyRange(lastKey, range.hi()) : null;
+            return new Chunk(table, keyColumns, rows, covered, rest, System.currentTimeMillis());
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;
         } finally {
             connection.setAutoCommit(true);
         }
+    }
+
+    private String condition(KeyRange range) {
+        String params = "(" + String.join(", ", keyTypes.stream().map(type -> "?::" + type).toList()) + ")";
+        return (range.lo() == null ? "" : " AND (" + keys + ") > " + params) + (range.hi() == null ? "" : " AND (" + keys + ") <= " + params);
+    }
+
+    private static int bind(PreparedStatement query, KeyRange range) throws SQLException {
+        int parameter = 1;
+        for (List<String> bound : Arrays.asList(range.lo(), range.hi())) {
+            if (bound != null) {
+                for (String value : bound) {
+                    query.setString(parameter++, value);
+                }
+            }
+        }
+        return parameter;
     }
 }

@@ -1,5 +1,7 @@
 package dev.pgcdc.snapshot;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.pgcdc.event.Json;
 import dev.pgcdc.event.TableId;
 
 import java.sql.Array;
@@ -8,6 +10,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,8 +18,10 @@ import java.util.Map;
 
 /**
  * The durable record of a snapshot's completed chunks: table {@code pgcdc.snapshot_progress}, one row per
- * capture and table with the last key of its last completed chunk. Written only once Kafka has acknowledged
- * a chunk's rows, so a restart (even after {@code kill -9}) resumes from the next chunk.
+ * capture and table with the last key up to which every chunk is completed ({@code last_key}) and the
+ * completed key ranges after it ({@code later_chunks}, {@code [[lo, hi], ...]}: chunks that parallel workers
+ * finished before the ones in between). Written only once Kafka has acknowledged a chunk's rows, so a restart
+ * (even after {@code kill -9}) reads only the chunks not recorded.
  */
 final class ProgressStore {
 
@@ -29,6 +34,7 @@ final class ProgressStore {
                 rows_done    bigint NOT NULL DEFAULT 0,
                 done         boolean NOT NULL DEFAULT false,
                 updated_at   timestamptz NOT NULL DEFAULT now(),
+                later_chunks jsonb,
                 PRIMARY KEY (capture, table_schema, table_name))""";
 
     private final String capture;
@@ -62,6 +68,16 @@ final class ProgressStore {
                 }
             }
             statement.execute(DDL);
+            // Tables created before chunks were read in parallel lack the column; checked first, so a capture role
+            // that does not own the table needs nothing more once it is there.
+            try (ResultSet missing = statement.executeQuery("""
+                    SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'pgcdc.snapshot_progress'::regclass
+                                       AND attname = 'later_chunks' AND NOT attisdropped)""")) {
+                missing.next();
+                if (missing.getBoolean(1)) {
+                    statement.execute("ALTER TABLE pgcdc.snapshot_progress ADD COLUMN later_chunks jsonb");
+                }
+            }
             connection.commit();
         } catch (SQLException e) {
             connection.rollback();
@@ -75,14 +91,22 @@ final class ProgressStore {
     Map<TableId, TableProgress> load(Connection connection) throws SQLException {
         Map<TableId, TableProgress> tables = new LinkedHashMap<>();
         try (PreparedStatement query = connection.prepareStatement("""
-                SELECT table_schema, table_name, last_key, rows_done, done FROM pgcdc.snapshot_progress
+                SELECT table_schema, table_name, last_key, rows_done, done, later_chunks::text FROM pgcdc.snapshot_progress
                 WHERE capture = ? ORDER BY 1, 2""")) {
             query.setString(1, capture);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
                     Array key = rows.getArray(3);
-                    tables.put(new TableId(rows.getString(1), rows.getString(2)), new TableProgress(
-                            key == null ? null : Arrays.asList((String[]) key.getArray()), rows.getLong(4), rows.getBoolean(5)));
+                    List<KeyRange> completed = new ArrayList<>();
+                    if (rows.getBoolean(5)) {
+                        completed.add(KeyRange.WHOLE);
+                    } else {
+                        if (key != null) {
+                            completed.add(new KeyRange(null, Arrays.asList((String[]) key.getArray())));
+                        }
+                        completed.addAll(ranges(rows.getString(6)));
+                    }
+                    tables.put(new TableId(rows.getString(1), rows.getString(2)), new TableProgress(completed, rows.getLong(4)));
                 }
             }
         }
@@ -101,10 +125,11 @@ final class ProgressStore {
     /** Records these tables' progress. */
     void save(Connection connection, Map<TableId, TableProgress> tables) throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement("""
-                INSERT INTO pgcdc.snapshot_progress (capture, table_schema, table_name, last_key, rows_done, done)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO pgcdc.snapshot_progress (capture, table_schema, table_name, last_key, rows_done, done, later_chunks)
+                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)
                 ON CONFLICT (capture, table_schema, table_name) DO UPDATE
-                SET last_key = excluded.last_key, rows_done = excluded.rows_done, done = excluded.done, updated_at = now()""")) {
+                SET last_key = excluded.last_key, rows_done = excluded.rows_done, done = excluded.done,
+                    later_chunks = excluded.later_chunks, updated_at = now()""")) {
             for (Map.Entry<TableId, TableProgress> entry : tables.entrySet()) {
                 TableProgress progress = entry.getValue();
                 upsert.setString(1, capture);
@@ -113,9 +138,30 @@ final class ProgressStore {
                 upsert.setArray(4, progress.lastKey() == null ? null : connection.createArrayOf("text", progress.lastKey().toArray()));
                 upsert.setLong(5, progress.rows());
                 upsert.setBoolean(6, progress.done());
+                upsert.setString(7, progress.later().isEmpty() ? null : Json.write(Json.mapper().valueToTree(progress.later().stream()
+                        .map(range -> Arrays.asList(range.lo(), range.hi())).toList())));
                 upsert.addBatch();
             }
             upsert.executeBatch();
         }
+    }
+
+    private static List<KeyRange> ranges(String json) {
+        List<KeyRange> ranges = new ArrayList<>();
+        if (json != null) {
+            for (JsonNode range : Json.parse(json)) {
+                ranges.add(new KeyRange(key(range.get(0)), key(range.get(1))));
+            }
+        }
+        return ranges;
+    }
+
+    private static List<String> key(JsonNode values) {
+        if (values == null || values.isNull()) {
+            return null;
+        }
+        List<String> key = new ArrayList<>();
+        values.forEach(value -> key.add(value.asText()));
+        return key;
     }
 }

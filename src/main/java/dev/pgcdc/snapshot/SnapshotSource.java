@@ -89,14 +89,18 @@ public final class SnapshotSource implements Source {
         this.firstEmitted = resumed;
         this.status = new SnapshotStatus(start, estimates);
         List<TableId> pending = start.entrySet().stream().filter(e -> !e.getValue().done()).map(Map.Entry::getKey).toList();
-        this.workers = Executors.newFixedThreadPool(Math.max(1, Math.min(config.workers(), pending.size())), runnable -> {
+        // Every worker reads from one plan: a single large table is read by all of them at once.
+        int count = pending.isEmpty() ? 1 : config.workers();
+        this.workers = Executors.newFixedThreadPool(count, runnable -> {
             Thread thread = new Thread(runnable, "pgcdc-snapshot-worker");
             thread.setDaemon(true);
             return thread;
         });
-        for (TableId table : pending) {
-            running.add(workers.submit(new ChunkWorker(database, table, null, config.chunkRows(), start.get(table).lastKey(),
-                    watermark, t -> request(t, false))));
+        if (!pending.isEmpty()) {
+            ChunkPlan plan = new ChunkPlan(pending, start, null, config.chunkRows());
+            for (int i = 0; i < count; i++) {
+                running.add(workers.submit(new ChunkWorker(database, plan, watermark, t -> request(t, false))));
+            }
         }
         workers.shutdown();
         this.watermark = watermark;
@@ -221,8 +225,8 @@ public final class SnapshotSource implements Source {
             TableId table = TableId.parse(request.get("table").asText());
             String where = request.hasNonNull("where") ? request.get("where").asText() : null;
             log.info("On-demand snapshot of {}{} requested", table, where == null ? "" : " where " + where);
-            onDemandRunning.add(onDemand.submit(new ChunkWorker(database, table, where, chunkRows, null, watermark,
-                    t -> request(t, true))));
+            onDemandRunning.add(onDemand.submit(new ChunkWorker(database, new ChunkPlan(List.of(table), Map.of(), where, chunkRows),
+                    watermark, t -> request(t, true))));
         } catch (RuntimeException e) {
             log.warn("Ignored an on-demand snapshot request that is not valid ({}): {}", e.getMessage(), signal);
         }
@@ -240,7 +244,7 @@ public final class SnapshotSource implements Source {
                     events.add(event);
                 }
             }
-            if (chunk.last()) {
+            if (chunk.rest() == null && chunk.covered().hi() == null) {
                 log.info("On-demand snapshot of {} read", chunk.table());
             }
             window.emitted();
@@ -248,7 +252,7 @@ public final class SnapshotSource implements Source {
         }
         TableId table = chunk.table();
         TableProgress before = progress.getOrDefault(table, TableProgress.NOT_STARTED);
-        TableProgress after = new TableProgress(chunk.lastKey(), before.rows() + chunk.rows().size(), chunk.last());
+        TableProgress after = before.with(chunk.covered(), chunk.rows().size());
         Map<TableId, TableProgress> next = new LinkedHashMap<>(progress);
         next.put(table, after);
         boolean snapshotEnds = next.values().stream().allMatch(TableProgress::done);
@@ -273,7 +277,7 @@ public final class SnapshotSource implements Source {
             }
             events.addAll(rows);
         }
-        status.chunkEmitted(table, chunk.rows().size(), chunk.last());
+        status.chunkEmitted(table, chunk.rows().size(), after.done());
         log.debug("Emitted a chunk of {}: {} row(s), {} superseded by the stream", table, rows.size(), chunk.rows().size() - rows.size());
         window.emitted();
     }

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The snapshot of existing rows and the stream of concurrent changes, together, replay to exactly the source:
  * in both modes, with tables of 0, 1 and many rows and a composite key, while four writers insert, update,
- * change keys and delete.
+ * change keys and delete. Two workers split each table between them, so chunks of one table are read in
+ * parallel and reach their watermarks in any order.
  */
 class SnapshotConsistencyIT {
 

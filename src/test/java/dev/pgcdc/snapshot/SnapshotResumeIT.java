@@ -23,9 +23,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A logical capture process killed with SIGKILL twice in the middle of its snapshot resumes each time from the
- * chunk after the last one Kafka had acknowledged: no run reads a recorded chunk again, and the topic ends up
- * holding every row exactly as the table does.
+ * A logical capture process killed with SIGKILL twice in the middle of its snapshot, its one table read by
+ * three workers in parallel, resumes each time with the chunks not recorded: no run reads a recorded chunk
+ * again (neither the completed prefix nor the later chunks other workers finished first), and the topic ends
+ * up holding every row exactly as the table does.
  */
 class SnapshotResumeIT {
 
@@ -45,8 +46,9 @@ class SnapshotResumeIT {
                 CREATE PUBLICATION %s FOR TABLE big""".formatted(ROWS, prefix));
         String[] capture = {"capture", "--mode", "logical", "--db", database.url(), "--user", database.user(),
                 "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--slot", prefix, "--publication", prefix,
-                "--snapshot-chunk-rows", Integer.toString(CHUNK_ROWS), "--snapshot-workers", "1"};
+                "--snapshot-chunk-rows", Integer.toString(CHUNK_ROWS), "--snapshot-workers", "3"};
         List<Integer> recordedLastKeys = new ArrayList<>();
+        List<List<int[]>> recordedRanges = new ArrayList<>();
         List<Long> runEnds = new ArrayList<>();
         for (int killAfter : KILL_AFTER_ROWS) {
             PgcdcProcess process = PgcdcProcess.start(capture);
@@ -58,6 +60,7 @@ class SnapshotResumeIT {
                 process.close();
             }
             recordedLastKeys.add(Integer.parseInt(query(database, "SELECT last_key[1] FROM pgcdc.snapshot_progress WHERE table_name = 'big'")));
+            recordedRanges.add(completedRanges(database));
             runEnds.add(Topics.size(kafka, topic));
             LogicalCapture.awaitSlotReleased(database, prefix);
         }
@@ -83,13 +86,29 @@ class SnapshotResumeIT {
                 if (i >= runEnds.get(run)) {
                     assertThat(id).as("run %d re-read key %d of a chunk recorded before", run + 2, id)
                             .isGreaterThan(recordedLastKeys.get(run));
+                    for (int[] range : recordedRanges.get(run)) {
+                        assertThat(id > range[0] && id <= range[1]).as("run %d re-read key %d of the recorded chunk (%d, %d]",
+                                run + 2, id, range[0], range[1]).isFalse();
+                    }
                 }
             }
             replayed.put(id, value.get("after").toString());
         }
         assertThat(recordedLastKeys).as("each kill came after some recorded chunks").allMatch(key -> key >= CHUNK_ROWS);
         assertThat(replayed).isEqualTo(TestServices.rowsById(database, "big"));
-        System.out.printf("snapshot resume test: %d rows, %d snapshot events over %d kills%n", ROWS, records.size(), KILL_AFTER_ROWS.length);
+        System.out.printf("snapshot resume test: %d rows, %d snapshot events over %d kills; completed ranges after the prefix at each kill: %s%n",
+                ROWS, records.size(), KILL_AFTER_ROWS.length, recordedRanges.stream().map(List::size).toList());
+    }
+
+    /** The completed chunks after the prefix, as (lo, hi] (an open end as the largest int). */
+    private static List<int[]> completedRanges(DatabaseConfig database) {
+        String json = query(database, "SELECT coalesce(later_chunks, '[]')::text FROM pgcdc.snapshot_progress WHERE table_name = 'big'");
+        List<int[]> ranges = new ArrayList<>();
+        for (JsonNode range : Json.parse(json)) {
+            ranges.add(new int[] {range.get(0).get(0).asInt(),
+                    range.get(1).isNull() ? Integer.MAX_VALUE : range.get(1).get(0).asInt()});
+        }
+        return ranges;
     }
 
     private static long rowsDone(DatabaseConfig database) {
