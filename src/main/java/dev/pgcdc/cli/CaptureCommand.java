@@ -146,7 +146,7 @@ final class CaptureCommand implements Callable<Integer> {
     Integer snapshotChunkRows;
 
     @Option(names = "--snapshot-workers", paramLabel = "N",
-            description = "trigger, logical: tables snapshotted at the same time (default: the number of cores)")
+            description = "trigger, logical: connections reading snapshot chunks at the same time, one large table split between them (default: the number of cores)")
     Integer snapshotWorkers;
 
     @Option(names = "--include-table", paramLabel = "REGEX", split = ",",

@@ -8,7 +8,7 @@ import dev.pgcdc.error.CdcException;
  * @param mode      when to snapshot (flag {@code --snapshot}, default {@code initial})
  * @param chunkRows rows per chunk, each read in a short transaction of its own (flag {@code --snapshot-chunk-rows},
  *                  default 10,000)
- * @param workers   tables read at the same time, each by a worker with a connection of its own (flag
+ * @param workers   workers reading chunks at the same time, each with a connection of its own, one table split between them (flag
  *                  {@code --snapshot-workers}, default: the number of cores)
  */
 public record SnapshotConfig(SnapshotMode mode, int chunkRows, int workers) {
