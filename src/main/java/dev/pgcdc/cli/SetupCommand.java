@@ -4,6 +4,7 @@ import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.LogicalCaptureConfig;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.TableId;
+import dev.pgcdc.snapshot.AddedTables;
 import dev.pgcdc.source.notify.TutorialSchema;
 import dev.pgcdc.source.logical.LogicalSetup;
 import dev.pgcdc.source.trigger.JournalSchema;
@@ -43,6 +44,10 @@ final class SetupCommand implements Callable<Integer> {
 
     @Option(names = "--force", description = "Remove tables even though their changes then stop being captured")
     boolean force;
+
+    @Option(names = "--no-snapshot", description = "trigger, logical: do not snapshot the existing rows of tables added to a "
+            + "capture that has started (by default setup asks it for an on-demand snapshot of each, as pgcdc snapshot does)")
+    boolean noSnapshot;
 
     @Option(names = "--all-tables", description = "logical: publish every table of the database (needs a superuser)")
     boolean allTables;
@@ -89,10 +94,12 @@ final class SetupCommand implements Callable<Integer> {
 
     private void setUpTrigger(DatabaseConfig config, PrintWriter out) {
         if (!tables.isEmpty() || removeTables.isEmpty()) {
+            AddedTables before = tables.isEmpty() || noSnapshot ? null : AddedTables.before(config, false, null);
             for (JournalSchema.Installed installed : JournalSchema.install(config, tableIds(tables))) {
                 out.println("Capturing " + installed.table() + " into journal pgcdc.journal"
                         + (installed.hasPrimaryKey() ? "" : " (no primary key: its events will have a null key)"));
             }
+            askForSnapshots(config, before, out);
         }
         if (!removeTables.isEmpty()) {
             List<TableId> removed = JournalSchema.removeTables(config, tableIds(removeTables), force);
@@ -108,6 +115,7 @@ final class SetupCommand implements Callable<Integer> {
         String publicationName = new LogicalCaptureConfig(null, publication, null, true, null, false).publication();
         if (!tables.isEmpty() || allTables || removeTables.isEmpty()) {
             boolean full = replicaIdentityIsFull();
+            AddedTables before = tables.isEmpty() || noSnapshot ? null : AddedTables.before(config, true, publicationName);
             LogicalSetup.Publication result = LogicalSetup.install(config, publicationName, tableIds(tables), allTables, full);
             out.println("Publication " + publicationName + " ready: " + (allTables ? "all tables" : result.published())
                     + ". The slot is created by the first `pgcdc capture --mode logical`.");
@@ -121,12 +129,25 @@ final class SetupCommand implements Callable<Integer> {
                         + "carry no before image and unchanged TOASTed values are missing from them.");
             }
             result.warnings().forEach(this::warn);
+            askForSnapshots(config, before, out);
         }
         if (!removeTables.isEmpty()) {
             LogicalSetup.Publication result = LogicalSetup.removeTables(config, publicationName, tableIds(removeTables), force);
             reportRemoval(out, result.changed(), "publication " + publicationName);
             out.println("Publication " + publicationName + " now publishes " + result.published() + ".");
             result.warnings().forEach(this::warn);
+        }
+    }
+
+    /** Tables added to a capture that has started get their existing rows as a snapshot (unless --no-snapshot). */
+    private void askForSnapshots(DatabaseConfig config, AddedTables before, PrintWriter out) {
+        if (before == null) {
+            return;
+        }
+        List<TableId> asked = before.askForSnapshots(config, tableIds(tables));
+        if (!asked.isEmpty()) {
+            out.println("Asked the capture to snapshot the existing rows of " + asked + " (a running capture starts now, a stopped one"
+                    + " at its next start; --no-snapshot: don't).");
         }
     }
 

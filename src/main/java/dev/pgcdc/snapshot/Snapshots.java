@@ -144,11 +144,11 @@ public final class Snapshots {
         }
     }
 
-    private static List<TableId> publishedTables(Connection connection, String publication) throws SQLException {
+    static List<TableId> publishedTables(Connection connection, String publication) throws SQLException {
         return tables(connection, "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ? ORDER BY 1, 2", publication);
     }
 
-    private static List<TableId> triggerTables(Connection connection) throws SQLException {
+    static List<TableId> triggerTables(Connection connection) throws SQLException {
         return tables(connection, """
                 SELECT DISTINCT c.relnamespace::regnamespace::name, c.relname
                 FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
