@@ -16,6 +16,7 @@ import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.schema.ConnectFormattingSink;
 import dev.pgcdc.sink.Sink;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
+import dev.pgcdc.sink.kafka.KafkaHealth;
 import dev.pgcdc.sink.kafka.KafkaSink;
 import dev.pgcdc.snapshot.ProgressDisplay;
 import dev.pgcdc.snapshot.SnapshotConfig;
@@ -29,11 +30,12 @@ import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.PostgresErrors;
 import dev.pgcdc.source.Source;
 import dev.pgcdc.source.logical.LogicalSource;
-import dev.pgcdc.source.logical.Lsn;
 import dev.pgcdc.source.notify.NotifySource;
 import dev.pgcdc.source.trigger.TriggerSource;
 import dev.pgcdc.transform.RuleSink;
 import dev.pgcdc.standby.ActiveLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -51,6 +53,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /** {@code pgcdc capture}: streams changes from PostgreSQL into Kafka until stopped. */
@@ -63,6 +66,8 @@ import java.util.function.Function;
                 "  trigger, logical  --exactly-once, --transaction-interval, --standby",
                 "%nExample: pgcdc capture --mode logical --db jdbc:postgresql://localhost:5432/shop --kafka localhost:9092"})
 final class CaptureCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(CaptureCommand.class);
 
     /** How long a new active capture waits for the previous one's walsender to end: its wal_sender_timeout, and some. */
     private static final Duration SLOT_RELEASE_TIMEOUT = Duration.ofSeconds(90);
@@ -206,21 +211,9 @@ final class CaptureCommand implements Callable<Integer> {
             throw new CdcException(CdcException.Kind.CONFIGURATION, "--transaction-interval must be positive, e.g. 100ms");
         }
         rules = ChangeRulesConfig.of(includeTables, excludeTables, excludeColumns, maskColumns, hashColumns, hashSalt);
-        if (exactlyOnce && (!rules.isEmpty() || metricsPort != null)) {
-            throw new CdcException(CdcException.Kind.CONFIGURATION, "--exactly-once does not combine with "
-                    + (metricsPort != null ? "--metrics-port" : "table or column filters") + " yet: run without one of them");
-        }
-        if (exactlyOnce && snapshot != null && snapshot != SnapshotMode.NO_DATA) {
-            throw new CdcException(CdcException.Kind.CONFIGURATION, "--exactly-once streams changes only, it does not snapshot "
-                    + "existing rows yet: snapshot them first with --snapshot initial_only (at least once), then capture with --exactly-once");
-        }
         PrintWriter out = spec.commandLine().getOut();
         keys = ValueFormat.parse(keyFormat, "--key-format");
         values = ValueFormat.parse(valueFormat, "--value-format");
-        if (exactlyOnce && (keys != ValueFormat.JSON || values != ValueFormat.JSON)) {
-            throw new CdcException(CdcException.Kind.CONFIGURATION, "--exactly-once does not combine with json-with-schema "
-                    + "(--key-format, --value-format) yet: run without one of them");
-        }
         Plan plan = switch (mode) {
             case notify -> notifyPlan(databaseConfig);
             case trigger -> triggerPlan(databaseConfig);
@@ -268,27 +261,32 @@ final class CaptureCommand implements Callable<Integer> {
 
     private int capture(DatabaseConfig databaseConfig, KafkaConfig kafkaConfig, Plan plan, String identity, PrintWriter out,
                         PrintWriter err, AtomicReference<Capture> running, AtomicBoolean lockLost) throws InterruptedException {
-        KafkaSink sink = null;
-        Observation observation = null;
+        Observation observation;
         AtomicReference<Source> opened = new AtomicReference<>();
+        Consumer<String> notices = notice -> {
+            err.println("pgcdc: " + notice);
+            err.flush();
+        };
         Capture capture;
+        KafkaHealth watched;
         if (exactlyOnce) {
-            capture = startExactlyOnce(kafkaConfig, plan, identity, out, opened);
+            TransactionalKafkaSink sink = openExactlyOnce(kafkaConfig, plan, identity, out, opened, notices);
+            watched = sink;
+            observation = metricsPort == null ? null : observe(databaseConfig, sink, running, opened.get());
+            capture = Capture.startExactlyOnce(opened.get(), decorated(observation == null ? sink : observation.sink(), databaseConfig),
+                    sink, transactionInterval);
         } else {
             opened.set(plan.source().apply(null));
+            KafkaSink sink;
             try {
-                sink = new KafkaSink(kafkaConfig, plan.topics(), notice -> {
-                    err.println("pgcdc: " + notice);
-                    err.flush();
-                });
+                sink = new KafkaSink(kafkaConfig, plan.topics(), notices);
             } catch (RuntimeException e) {
                 opened.get().close();
                 throw e;
             }
+            watched = sink;
             observation = metricsPort == null ? null : observe(databaseConfig, sink, running, opened.get());
-            // Rules read the plain envelope, so json-with-schema is written after them; metrics read either form.
-            Sink published = formatted(observation == null ? sink : observation.sink(), databaseConfig, keys, values);
-            capture = Capture.start(opened.get(), rules.isEmpty() ? published : new RuleSink(published, rules), onBadRecord);
+            capture = Capture.start(opened.get(), decorated(observation == null ? sink : observation.sink(), databaseConfig), onBadRecord);
         }
         Source source = opened.get();
         running.set(capture);
@@ -298,9 +296,8 @@ final class CaptureCommand implements Callable<Integer> {
         out.flush();
         ProgressDisplay progress = source instanceof SnapshotSource snapshotting && !snapshotting.status().done()
                 ? ProgressDisplay.start(snapshotting.status(), out, System.console() != null) : null;
-        KafkaSink watched = sink;
         Runnable stop = () -> {
-            if (watched != null && watched.inOutage()) {
+            if (watched.inOutage()) {
                 err.println("pgcdc: stopping: waiting up to " + Capture.DRAIN_TIMEOUT.toSeconds() + " s for Kafka at "
                         + kafkaConfig.bootstrapServers() + " to acknowledge " + watched.held() + " held change(s); "
                         + "nothing unacknowledged is confirmed to PostgreSQL");
@@ -328,7 +325,8 @@ final class CaptureCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private Observation observe(DatabaseConfig databaseConfig, KafkaSink sink, AtomicReference<Capture> running, Source source) {
+    private <S extends Sink & KafkaHealth> Observation observe(DatabaseConfig databaseConfig, S sink, AtomicReference<Capture> running,
+                                                               Source source) {
         SourceProbe.Kind kind = switch (mode) {
             case notify -> SourceProbe.Kind.NOTIFY;
             case trigger -> SourceProbe.Kind.TRIGGER;
@@ -364,17 +362,17 @@ final class CaptureCommand implements Callable<Integer> {
      * Starts the transactional producer first (it fences an older instance and aborts what that one left open),
      * then reads the stored position and opens the source after it.
      */
-    private Capture startExactlyOnce(KafkaConfig kafkaConfig, Plan plan, String transactionalId, PrintWriter out,
-                                     AtomicReference<Source> opened) {
+    private TransactionalKafkaSink openExactlyOnce(KafkaConfig kafkaConfig, Plan plan, String transactionalId, PrintWriter out,
+                                                   AtomicReference<Source> opened, Consumer<String> notices) {
         OffsetsTopic.ensure(kafkaConfig, plan.offsetsTopic(), kafka.timeout);
-        TransactionalKafkaSink sink = new TransactionalKafkaSink(kafkaConfig, plan.topics(), transactionalId, plan.offsetsTopic());
+        TransactionalKafkaSink sink = new TransactionalKafkaSink(kafkaConfig, plan.topics(), transactionalId, plan.offsetsTopic(), notices);
         try {
             String stored = OffsetsTopic.read(kafkaConfig, plan.offsetsTopic(), transactionalId, kafka.timeout);
             out.println("Exactly once: transactional.id " + transactionalId + ", " + (stored == null
-                    ? "no position stored yet in " + plan.offsetsTopic() : "resuming after position " + stored + " from " + plan.offsetsTopic()) + ".");
-            Source source = plan.source().apply(stored);
-            opened.set(source);
-            return Capture.startExactlyOnce(source, sink, transactionInterval);
+                    ? "no position stored yet in " + plan.offsetsTopic() : "resuming after the position stored in " + plan.offsetsTopic()) + ".");
+            log.info("Resuming after the position stored in {}: {}", plan.offsetsTopic(), stored);
+            opened.set(plan.source().apply(stored));
+            return sink;
         } catch (RuntimeException e) {
             sink.close();
             throw e;
@@ -425,7 +423,7 @@ final class CaptureCommand implements Callable<Integer> {
                 SkippedOperations.parse(skippedOperations));
         List<String> topics = TriggerSource.topicsOfCapturedTables(databaseConfig, trigger);
         SnapshotConfig snapshotConfig = snapshotConfig();
-        return new Plan(stored -> exactlyOnce ? TriggerSource.openExactlyOnce(databaseConfig, trigger, stored)
+        return new Plan(stored -> exactlyOnce ? Snapshots.triggerExactlyOnce(databaseConfig, trigger, snapshotConfig, stored)
                 : Snapshots.trigger(databaseConfig, trigger, snapshotConfig), topics,
                 "journal pgcdc.journal -> topics " + topics, OffsetsTopic.name(trigger.topicPrefix()), "journal", () -> { });
     }
@@ -437,7 +435,7 @@ final class CaptureCommand implements Callable<Integer> {
                 transactionTopic, onBadRecord, SkippedOperations.parse(skippedOperations));
         List<String> topics = LogicalSource.topicsOfPublishedTables(databaseConfig, logical);
         SnapshotConfig snapshotConfig = snapshotConfig();
-        return new Plan(stored -> exactlyOnce ? LogicalSource.open(databaseConfig, logical, stored == null ? Lsn.ZERO : Lsn.parse(stored))
+        return new Plan(stored -> exactlyOnce ? Snapshots.logicalExactlyOnce(databaseConfig, logical, snapshotConfig, stored)
                 : Snapshots.logical(databaseConfig, logical, snapshotConfig), topics,
                 "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics,
                 OffsetsTopic.name(logical.topicPrefix()), logical.slot(),
@@ -450,12 +448,15 @@ final class CaptureCommand implements Callable<Integer> {
                 snapshotWorkers == null ? defaults.workers() : snapshotWorkers);
     }
 
-    /** The sink as is, or writing Kafka Connect's json-with-schema form when asked: the last step before Kafka. */
-    private static Sink formatted(Sink sink, DatabaseConfig databaseConfig, ValueFormat keys, ValueFormat values) {
-        if (keys == ValueFormat.JSON && values == ValueFormat.JSON) {
-            return sink;
-        }
-        return new ConnectFormattingSink(sink, databaseConfig, keys, values);
+    /**
+     * What capture sends through: the rules (filters, masks) first, as they read the plain envelope, then
+     * Kafka Connect's json-with-schema form when asked, the last step before Kafka; {@code sink} may be the
+     * metered one, which reads either form.
+     */
+    private Sink decorated(Sink sink, DatabaseConfig databaseConfig) {
+        Sink published = keys == ValueFormat.JSON && values == ValueFormat.JSON ? sink
+                : new ConnectFormattingSink(sink, databaseConfig, keys, values);
+        return rules.isEmpty() ? published : new RuleSink(published, rules);
     }
 
     private void rejectOptionsOfOtherMode(boolean given, String options) {

@@ -1,7 +1,8 @@
 package dev.pgcdc.observe;
 
 import dev.pgcdc.config.DatabaseConfig;
-import dev.pgcdc.sink.kafka.KafkaSink;
+import dev.pgcdc.sink.Sink;
+import dev.pgcdc.sink.kafka.KafkaHealth;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,9 +29,10 @@ public final class Observation implements AutoCloseable {
 
     /**
      * @param slot            the logical capture's slot; null in the other modes
+     * @param kafka           the Kafka sink, at least once or transactional
      * @param captureRunning  whether the capture thread still runs
      */
-    public static Observation start(int port, DatabaseConfig database, SourceProbe.Kind kind, String slot, KafkaSink kafka,
+    public static <S extends Sink & KafkaHealth> Observation start(int port, DatabaseConfig database, SourceProbe.Kind kind, String slot, S kafka,
                                     BooleanSupplier captureRunning) {
         CaptureMetrics metrics = new CaptureMetrics();
         metrics.kafkaRetries(kafka::retries);

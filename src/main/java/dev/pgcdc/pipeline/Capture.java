@@ -50,7 +50,15 @@ public final class Capture implements AutoCloseable {
      * sooner at a size bound) at whole source transactions, and positions are confirmed after each commit.
      */
     public static Capture startExactlyOnce(Source source, TransactionalSink sink, Duration interval) {
-        return start(source, sink, new ExactlyOncePipeline(source, sink, interval));
+        return startExactlyOnce(source, sink, sink, interval);
+    }
+
+    /**
+     * Exactly-once capture sending through {@code published}, decorators in front of {@code transactions}
+     * (filters, metrics, formats); closing {@code published} must close {@code transactions}.
+     */
+    public static Capture startExactlyOnce(Source source, Sink published, TransactionalSink transactions, Duration interval) {
+        return start(source, published, new ExactlyOncePipeline(source, published, transactions, interval));
     }
 
     private static Capture start(Source source, Sink sink, Pipeline pipeline) {

@@ -3,6 +3,7 @@ package dev.pgcdc.pipeline;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.Position;
+import dev.pgcdc.sink.Sink;
 import dev.pgcdc.sink.TransactionalSink;
 import dev.pgcdc.source.Source;
 import org.slf4j.Logger;
@@ -27,7 +28,9 @@ final class ExactlyOncePipeline implements Pipeline {
     static final long MAX_CHANGES_PER_TRANSACTION = 20_000;
 
     private final Source source;
-    private final TransactionalSink sink;
+    /** Where changes are sent: the transactional sink, or decorators (rules, metrics, formats) in front of it. */
+    private final Sink sink;
+    private final TransactionalSink transactions;
     private final Duration pollTimeout;
     private final TransactionBoundaries boundaries;
     private final AtomicLong delivered = new AtomicLong();
@@ -36,9 +39,10 @@ final class ExactlyOncePipeline implements Pipeline {
     private final AtomicLong aborts = new AtomicLong();
     private volatile boolean stopping;
 
-    ExactlyOncePipeline(Source source, TransactionalSink sink, Duration interval) {
+    ExactlyOncePipeline(Source source, Sink sink, TransactionalSink transactions, Duration interval) {
         this.source = source;
         this.sink = sink;
+        this.transactions = transactions;
         this.pollTimeout = interval.compareTo(Duration.ofMillis(200)) < 0 ? interval : Duration.ofMillis(200);
         this.boundaries = new TransactionBoundaries(interval, MAX_CHANGES_PER_TRANSACTION, System.nanoTime());
     }
@@ -51,9 +55,9 @@ final class ExactlyOncePipeline implements Pipeline {
                 List<ChangeEvent> events = source.poll(pollTimeout);
                 if (source.restarts() != restarts) {
                     restarts = source.restarts();
-                    log.info("The source reads again from its confirmed position; dropping {} uncommitted change(s)", sink.uncommitted());
+                    log.info("The source reads again from its confirmed position; dropping {} uncommitted change(s)", transactions.uncommitted());
                     aborts.incrementAndGet();
-                    sink.abort();
+                    transactions.abort();
                     boundaries.aborted();
                 }
                 for (ChangeEvent event : events) {
@@ -61,6 +65,7 @@ final class ExactlyOncePipeline implements Pipeline {
                         commit();
                     }
                     long generation = aborts.get();
+                    // A change a decorator drops (a filtered table) still moves the boundary: its position commits.
                     sink.send(event, failed -> completed(failed, generation));
                     boundaries.sent(event.position());
                 }
@@ -93,8 +98,8 @@ final class ExactlyOncePipeline implements Pipeline {
 
     private void commit() {
         Position position = boundaries.boundary();
-        long changes = sink.uncommitted();
-        sink.commit(position);
+        long changes = transactions.uncommitted();
+        transactions.commit(position);
         checkDelivery();
         boundaries.committed(System.nanoTime());
         delivered.addAndGet(changes);
@@ -121,7 +126,7 @@ final class ExactlyOncePipeline implements Pipeline {
     /** A half-sent source transaction at the end is dropped; the next start captures it whole. */
     private void abortQuietly() {
         try {
-            sink.abort();
+            transactions.abort();
         } catch (CdcException e) {
             log.debug("Aborting the last Kafka transaction failed; Kafka or the next start aborts it", e);
         }

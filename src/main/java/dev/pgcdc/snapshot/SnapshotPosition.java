@@ -15,4 +15,10 @@ import dev.pgcdc.event.TableId;
  * @param progress every table's progress, immutable
  */
 record SnapshotPosition(Position stream, Map<TableId, TableProgress> progress) implements Position {
+
+    /** The form stored in the offsets topic by exactly-once capture, like the stream positions' own notation. */
+    @Override
+    public String toString() {
+        return StoredPosition.format(this);
+    }
 }

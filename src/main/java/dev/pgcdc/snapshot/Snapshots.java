@@ -12,6 +12,7 @@ import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.PostgresErrors;
 import dev.pgcdc.source.Source;
 import dev.pgcdc.source.logical.LogicalSource;
+import dev.pgcdc.source.logical.Lsn;
 import dev.pgcdc.source.trigger.TriggerSource;
 
 import java.sql.Connection;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Opens a mode's source with the snapshot its {@link SnapshotMode} asks for: decides from the progress table
@@ -37,6 +39,30 @@ public final class Snapshots {
 
     /** A logical-mode source, with its snapshot when one is due. Needs PostgreSQL 14+ (logical messages in pgoutput). */
     public static Source logical(DatabaseConfig database, LogicalCaptureConfig config, SnapshotConfig snapshot) {
+        return logical(database, config, snapshot, () -> LogicalSource.open(database, config), null);
+    }
+
+    /**
+     * The exactly-once form of {@link #logical(DatabaseConfig, LogicalCaptureConfig, SnapshotConfig)}: resumes
+     * the stream and the snapshot from {@code stored}, the position read from the offsets topic (null when
+     * none). Kafka's record of the snapshot progress wins over {@code pgcdc.snapshot_progress}, which only
+     * follows it (it is written after each Kafka commit).
+     */
+    public static Source logicalExactlyOnce(DatabaseConfig database, LogicalCaptureConfig config, SnapshotConfig snapshot, String stored) {
+        StoredPosition resume = StoredPosition.parse(stored);
+        return logical(database, config, snapshot,
+                () -> LogicalSource.open(database, config, resume.stream() == null ? Lsn.ZERO : Lsn.parse(resume.stream())),
+                resume.progress());
+    }
+
+    /** The exactly-once form of {@link #trigger}, resumed from {@code stored} as {@link #logicalExactlyOnce} is. */
+    public static Source triggerExactlyOnce(DatabaseConfig database, TriggerCaptureConfig config, SnapshotConfig snapshot, String stored) {
+        StoredPosition resume = StoredPosition.parse(stored);
+        return trigger(database, config, snapshot, () -> TriggerSource.openExactlyOnce(database, config, resume.stream()), resume.progress());
+    }
+
+    private static Source logical(DatabaseConfig database, LogicalCaptureConfig config, SnapshotConfig snapshot,
+                                  Supplier<Source> openStream, Map<TableId, TableProgress> inKafka) {
         boolean firstStart;
         try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME)) {
             firstStart = !slotExists(connection, config.slot());
@@ -44,10 +70,10 @@ public final class Snapshots {
             throw PostgresErrors.describe(e, database, "preparing the snapshot");
         }
         // The source's own checks (privileges, keys, server settings) come first: their messages say more.
-        Source stream = LogicalSource.open(database, config);
+        Source stream = openStream.get();
         try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME)) {
             List<TableId> tables = publishedTables(connection, config.publication());
-            Plan plan = plan(connection, "logical:" + config.slot(), tables, firstStart, snapshot.mode());
+            Plan plan = plan(connection, "logical:" + config.slot(), tables, firstStart, snapshot.mode(), inKafka);
             if (plan != null && serverVersion(connection) < 140000) {
                 throw new CdcException(CdcException.Kind.CONFIGURATION, "snapshots in logical mode need PostgreSQL 14 or later"
                         + " (watermarks travel as logical messages); start with --snapshot no_data, or use --mode trigger");
@@ -66,11 +92,17 @@ public final class Snapshots {
 
     /** A trigger-mode source, with its snapshot when one is due. */
     public static Source trigger(DatabaseConfig database, TriggerCaptureConfig config, SnapshotConfig snapshot) {
-        Source stream = TriggerSource.open(database, config);
+        return trigger(database, config, snapshot, () -> TriggerSource.open(database, config), null);
+    }
+
+    private static Source trigger(DatabaseConfig database, TriggerCaptureConfig config, SnapshotConfig snapshot,
+                                  Supplier<Source> openStream, Map<TableId, TableProgress> inKafka) {
+        Source stream = openStream.get();
         try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME)) {
             List<TableId> tables = triggerTables(connection);
-            boolean firstStart = !ProgressStore.installed(connection) || new ProgressStore("trigger").load(connection).isEmpty();
-            Plan plan = plan(connection, "trigger", tables, firstStart, snapshot.mode());
+            boolean firstStart = (inKafka == null || inKafka.isEmpty())
+                    && (!ProgressStore.installed(connection) || new ProgressStore("trigger").load(connection).isEmpty());
+            Plan plan = plan(connection, "trigger", tables, firstStart, snapshot.mode(), inKafka);
             DebeziumEnvelope envelope = new DebeziumEnvelope(config.topicPrefix(), Catalog.currentDatabase(connection), Version.VALUE,
                     config.tombstones());
             return wrap(stream, plan, database, envelope, snapshot, HighWatermark.JOURNAL_ROW);
@@ -98,13 +130,22 @@ public final class Snapshots {
                         plan.estimates());
     }
 
-    /** Decides, and records a new plan before the stream starts; null when there is nothing to snapshot. */
-    private static Plan plan(Connection connection, String capture, List<TableId> tables, boolean firstStart, SnapshotMode mode)
-            throws SQLException {
+    /**
+     * Decides, and records a new plan before the stream starts; null when there is nothing to snapshot.
+     * {@code inKafka} is the progress exactly-once capture committed with its last Kafka transaction: when
+     * there is one, it is the truth (the table may lag behind it), else the table is.
+     */
+    private static Plan plan(Connection connection, String capture, List<TableId> tables, boolean firstStart, SnapshotMode mode,
+                             Map<TableId, TableProgress> inKafka) throws SQLException {
         ProgressStore store = new ProgressStore(capture);
-        Map<TableId, TableProgress> recorded = ProgressStore.installed(connection) ? store.load(connection) : Map.of();
+        Map<TableId, TableProgress> recorded = inKafka != null && !inKafka.isEmpty() ? inKafka
+                : ProgressStore.installed(connection) ? store.load(connection) : Map.of();
         SnapshotMode.Recorded state = recorded.isEmpty() ? SnapshotMode.Recorded.NOTHING
                 : recorded.values().stream().allMatch(TableProgress::done) ? SnapshotMode.Recorded.FINISHED : SnapshotMode.Recorded.UNFINISHED;
+        if (recorded == inKafka) {
+            ProgressStore.install(connection);
+            store.save(connection, inKafka); // the table catches up with what Kafka committed
+        }
         SnapshotMode.Decision decision = mode.decide(firstStart, state);
         if (decision == SnapshotMode.Decision.SKIP) {
             return null;

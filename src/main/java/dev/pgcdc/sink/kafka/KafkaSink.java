@@ -26,14 +26,11 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,19 +42,15 @@ import java.util.function.Consumer;
  * until {@code delivery.timeout.ms}. While changes wait on an unreachable Kafka, the user is told within
  * seconds, and told again when it is back.
  */
-public final class KafkaSink implements Sink {
+public final class KafkaSink implements Sink, KafkaHealth {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaSink.class);
-    /** How long held changes may go unacknowledged before the outage is said. */
-    static final Duration OUTAGE_THRESHOLD = Duration.ofSeconds(5);
     private static final String NOT_CONFIRMED = "nothing from there on was confirmed to PostgreSQL; it will be captured "
             + "again at the next start";
 
     private final KafkaConfig kafka;
     private final KafkaProducer<String, String> producer;
-    private final OutageWatch watch;
-    private final Consumer<String> notices;
-    private final ScheduledExecutorService watcher;
+    private final OutageNotices watch;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     /** Like {@link #KafkaSink(KafkaConfig, Collection, Consumer)}, with notices logged as warnings. */
@@ -73,8 +66,6 @@ public final class KafkaSink implements Sink {
      */
     public KafkaSink(KafkaConfig kafka, Collection<String> topics, Consumer<String> notices) {
         this.kafka = kafka;
-        this.notices = notices;
-        this.watch = new OutageWatch(kafka.bootstrapServers(), OUTAGE_THRESHOLD);
         Map<String, Object> defaults = Map.of(
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -98,12 +89,7 @@ public final class KafkaSink implements Sink {
             producer.close(Duration.ZERO);
             throw KafkaErrors.describe(e, kafka);
         }
-        watcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "pgcdc-kafka-watch");
-            thread.setDaemon(true);
-            return thread;
-        });
-        watcher.scheduleWithFixedDelay(this::checkOutage, 1, 1, TimeUnit.SECONDS);
+        watch = new OutageNotices(kafka.bootstrapServers(), producer, notices);
     }
 
     @Override
@@ -114,21 +100,18 @@ public final class KafkaSink implements Sink {
         }
         ProducerRecord<String, String> record =
                 new ProducerRecord<>(event.topic(), null, event.key(), event.value(), headers);
-        watch.sent(System.nanoTime());
+        watch.sent();
         try {
             producer.send(record, (metadata, failure) -> {
-                String back = watch.settled(System.nanoTime(), failure == null);
-                if (back != null) {
-                    notices.accept(back);
-                }
+                watch.settled(failure == null);
                 callback.completed(classify(failure, event.topic()));
             });
         } catch (InterruptException e) {
-            watch.settled(System.nanoTime(), false);
+            watch.settled(false);
             Thread.currentThread().interrupt();
             throw stoppedWhileHeld();
         } catch (KafkaException e) {
-            watch.settled(System.nanoTime(), false);
+            watch.settled(false);
             // send() itself fails when metadata never arrives within max.block.ms or the record is refused up front
             CdcException refused = KafkaErrors.accessRefused(e, kafka);
             if (refused != null) {
@@ -200,12 +183,12 @@ public final class KafkaSink implements Sink {
         }
     }
 
-    /** Changes handed over and not yet acknowledged or failed. */
+    @Override
     public long held() {
         return watch.held();
     }
 
-    /** Whether an outage was announced and Kafka is not back yet. */
+    @Override
     public boolean inOutage() {
         return watch.inOutage();
     }
@@ -217,7 +200,7 @@ public final class KafkaSink implements Sink {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            watcher.shutdownNow();
+            watch.close();
             // The producer's close joins its I/O thread, which fails at once on an interrupted thread.
             boolean interrupted = Thread.interrupted();
             try {
@@ -230,31 +213,9 @@ public final class KafkaSink implements Sink {
         }
     }
 
-    private void checkOutage() {
-        String notice = watch.check(System.nanoTime(), Instant.now(), connected());
-        if (notice != null) {
-            notices.accept(notice);
-        }
-    }
-
-    /** Whether the producer holds any broker connection (its {@code connection-count} metric). */
-    private boolean connected() {
-        return producerMetric("connection-count") > 0;
-    }
-
-    /** Sends the producer retried so far (its {@code record-retry-total} metric). */
+    @Override
     public double retries() {
-        return producerMetric("record-retry-total");
-    }
-
-    private double producerMetric(String name) {
-        for (var metric : producer.metrics().entrySet()) {
-            if (metric.getKey().name().equals(name) && metric.getKey().group().equals("producer-metrics")
-                    && metric.getValue().metricValue() instanceof Number value) {
-                return value.doubleValue();
-            }
-        }
-        return 0;
+        return watch.retries();
     }
 
     private CdcException stoppedWhileHeld() {

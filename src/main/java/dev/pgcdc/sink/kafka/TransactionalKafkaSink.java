@@ -15,12 +15,15 @@ import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Publishes changes inside Kafka transactions, with the capture's position written to the offsets topic in
@@ -29,7 +32,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * so a second instance of the same capture fences the first: Kafka refuses the older one's writes, and it
  * stops with one line instead of writing.
  */
-public final class TransactionalKafkaSink implements TransactionalSink {
+public final class TransactionalKafkaSink implements TransactionalSink, KafkaHealth {
+
+    private static final Logger log = LoggerFactory.getLogger(TransactionalKafkaSink.class);
 
     /**
      * How long a Kafka transaction may stay open. A single huge PostgreSQL transaction stays whole in one
@@ -42,6 +47,7 @@ public final class TransactionalKafkaSink implements TransactionalSink {
     private final String transactionalId;
     private final String offsetsTopic;
     private final KafkaProducer<String, String> producer;
+    private final OutageNotices watch;
     private final AtomicBoolean closed = new AtomicBoolean();
     private boolean open;
     private long uncommitted;
@@ -51,6 +57,16 @@ public final class TransactionalKafkaSink implements TransactionalSink {
      * id and aborts the transaction it left open, so its position can be read afterwards.
      */
     public TransactionalKafkaSink(KafkaConfig kafka, Collection<String> topics, String transactionalId, String offsetsTopic) {
+        this(kafka, topics, transactionalId, offsetsTopic, notice -> log.warn(notice));
+    }
+
+    /**
+     * Like {@link #TransactionalKafkaSink(KafkaConfig, Collection, String, String)}.
+     *
+     * @param notices told, one line each, when Kafka stops acknowledging and when it is back
+     */
+    public TransactionalKafkaSink(KafkaConfig kafka, Collection<String> topics, String transactionalId, String offsetsTopic,
+                                  Consumer<String> notices) {
         this.kafka = kafka;
         this.transactionalId = transactionalId;
         this.offsetsTopic = offsetsTopic;
@@ -79,6 +95,7 @@ public final class TransactionalKafkaSink implements TransactionalSink {
             CdcException refused = KafkaErrors.accessRefused(e, kafka);
             throw refused != null ? refused : KafkaErrors.describe(e, kafka);
         }
+        watch = new OutageNotices(kafka.bootstrapServers(), producer, notices);
     }
 
     @Override
@@ -89,14 +106,19 @@ public final class TransactionalKafkaSink implements TransactionalSink {
         }
         try {
             begin();
-            producer.send(new ProducerRecord<>(event.topic(), null, event.key(), event.value(), headers),
-                    // A zombie may learn it is fenced here first (an old epoch) rather than at its commit: said the same way.
-                    (metadata, failure) -> callback.completed(failure != null && isFenced(failure) ? failed("sending", failure) : failure));
+            watch.sent();
+            producer.send(new ProducerRecord<>(event.topic(), null, event.key(), event.value(), headers), (metadata, failure) -> {
+                watch.settled(failure == null);
+                // A zombie may learn it is fenced here first (an old epoch) rather than at its commit: said the same way.
+                callback.completed(failure != null && isFenced(failure) ? failed("sending", failure) : failure);
+            });
             uncommitted++;
         } catch (InterruptException e) {
+            watch.settled(false);
             Thread.currentThread().interrupt();
             throw failed("stopped while sending", e);
         } catch (KafkaException e) {
+            watch.settled(false);
             throw failed("Kafka refused a change for topic '" + event.topic() + "'", e);
         }
     }
@@ -105,7 +127,9 @@ public final class TransactionalKafkaSink implements TransactionalSink {
     public void commit(Position position) {
         try {
             begin();
-            producer.send(new ProducerRecord<>(offsetsTopic, transactionalId, position.toString()));
+            watch.sent();
+            producer.send(new ProducerRecord<>(offsetsTopic, transactionalId, position.toString()),
+                    (metadata, failure) -> watch.settled(failure == null));
             producer.commitTransaction();
             open = false;
             uncommitted = 0;
@@ -147,10 +171,26 @@ public final class TransactionalKafkaSink implements TransactionalSink {
         }
     }
 
+    @Override
+    public long held() {
+        return watch.held();
+    }
+
+    @Override
+    public boolean inOutage() {
+        return watch.inOutage();
+    }
+
+    @Override
+    public double retries() {
+        return watch.retries();
+    }
+
     /** Safe to call twice. A transaction still open is aborted by Kafka, or by the next instance as it starts. */
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            watch.close();
             boolean interrupted = Thread.interrupted();
             try {
                 producer.close(interrupted ? Duration.ZERO : Duration.ofSeconds(10));
