@@ -20,6 +20,27 @@ class DebeziumEnvelopeTest {
     }
 
     @Test
+    void namesNeedingEscapesAreWrittenAsJacksonWritesThem() throws Exception {
+        String schema = "we\"ird\\s\tc\u0001h\u001fé😀";
+        String table = "t\nb\u0008l\r\f/";
+        DebeziumEnvelope odd = new DebeziumEnvelope("pre\"fix", "d\u0002b", "v\\1", false);
+        RowChange change = new RowChange(RowChange.Op.CREATE, new TableId(schema, table), null, "{\"id\":1}", List.of("id"), 1, 2,
+                3L, List.of("1\"", "2"), List.of("c\"ol"), new RowChange.Transaction("1:\u0003", 1, 1));
+
+        String value = odd.events(change, 4, null, List.of()).get(0).value();
+
+        var mapper = Json.mapper();
+        assertThat(value).isEqualTo("{\"before\":null,\"after\":{\"id\":1},\"source\":{\"version\":" + mapper.writeValueAsString("v\\1")
+                + ",\"connector\":\"pgcdc\",\"name\":" + mapper.writeValueAsString("pre\"fix") + ",\"ts_ms\":2,\"snapshot\":\"false\",\"db\":"
+                + mapper.writeValueAsString("d\u0002b") + ",\"sequence\":" + mapper.writeValueAsString(mapper.writeValueAsString(List.of("1\"", "2")))
+                + ",\"schema\":" + mapper.writeValueAsString(schema) + ",\"table\":" + mapper.writeValueAsString(table)
+                + ",\"txId\":1,\"lsn\":3},\"op\":\"c\",\"transaction\":{\"id\":" + mapper.writeValueAsString("1:\u0003")
+                + ",\"total_order\":1,\"data_collection_order\":1},\"unavailable_columns\":[" + mapper.writeValueAsString("c\"ol")
+                + "],\"ts_ms\":4}");
+        assertThat(Json.parse(value).get("source").get("table").asText()).isEqualTo(table);
+    }
+
+    @Test
     void embedsRowImagesVerbatimAndWritesTheSourceBlock() {
         String after = "{\"id\":1,\"amount\":12345678901234567890.10,\"doc\":{\"b\":1, \"a\":[1.50]}}";
         ChangeEvent event = envelope.events(change(RowChange.Op.CREATE, null, after, List.of("id")), 42, null, List.of()).get(0);

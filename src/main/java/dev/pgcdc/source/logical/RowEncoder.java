@@ -3,6 +3,8 @@ package dev.pgcdc.source.logical;
 import dev.pgcdc.event.ZonedTimestamps;
 
 import java.time.LocalDateTime;
+import java.time.Month;
+import java.time.Year;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -28,7 +30,6 @@ final class RowEncoder {
             Map.entry(114, Category.JSON), Map.entry(3802, Category.JSON),
             Map.entry(1082, Category.DATE), Map.entry(1114, Category.TIMESTAMP), Map.entry(1184, Category.TIMESTAMPTZ));
 
-    private static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?");
     private static final Pattern TIMESTAMPTZ = Pattern.compile(
             "(\\d{4,}-\\d\\d-\\d\\d) (\\d\\d:\\d\\d:\\d\\d)(\\.\\d+)?([+-]\\d\\d)(?::(\\d\\d))?(?::(\\d\\d))?");
 
@@ -62,7 +63,7 @@ final class RowEncoder {
         switch (category) {
             case BOOLEAN -> json.append(text.equals("t") || text.equals("true") ? "true" : "false");
             case NUMERIC -> {
-                if (JSON_NUMBER.matcher(text).matches()) {
+                if (isJsonNumber(text)) {
                     json.append(text);
                 } else {
                     appendString(json, text); // NaN, Infinity, -Infinity
@@ -70,8 +71,8 @@ final class RowEncoder {
             }
             case JSON -> json.append(text);
             case DATE -> appendString(json, text);
-            case TIMESTAMP -> appendString(json, isFinite(text) ? text.replaceFirst(" ", "T") : text);
-            case TIMESTAMPTZ -> appendString(json, isFinite(text) ? ZonedTimestamps.fromUtc(utc(text)) : text);
+            case TIMESTAMP -> appendString(json, isFinite(text) ? withT(text) : text);
+            case TIMESTAMPTZ -> appendString(json, isFinite(text) ? zonedUtc(text) : text);
             case STRING -> appendString(json, text);
         }
     }
@@ -79,7 +80,12 @@ final class RowEncoder {
     /** Escapes as PostgreSQL's {@code escape_json}: short escapes for \b \f \n \r \t " \, {@code \\u00XX} for other controls. */
     static void appendString(StringBuilder json, String text) {
         json.append('"');
-        for (int i = 0; i < text.length(); i++) {
+        int plain = 0;
+        while (plain < text.length() && text.charAt(plain) >= ' ' && text.charAt(plain) != '"' && text.charAt(plain) != '\\') {
+            plain++;
+        }
+        json.append(text, 0, plain); // most text needs no escape: one copy instead of one append per character
+        for (int i = plain; i < text.length(); i++) {
             char c = text.charAt(i);
             switch (c) {
                 case '\b' -> json.append("\\b");
@@ -101,36 +107,139 @@ final class RowEncoder {
         json.append('"');
     }
 
+    /** A JSON number: {@code -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?}. */
+    static boolean isJsonNumber(String text) {
+        int i = text.startsWith("-") ? 1 : 0;
+        int n = text.length();
+        if (i == n) {
+            return false;
+        }
+        if (text.charAt(i) == '0') {
+            i++;
+        } else {
+            int start = i;
+            i = digits(text, i);
+            if (i == start) {
+                return false;
+            }
+        }
+        if (i < n && text.charAt(i) == '.') {
+            int start = ++i;
+            i = digits(text, i);
+            if (i == start) {
+                return false;
+            }
+        }
+        if (i < n && (text.charAt(i) == 'e' || text.charAt(i) == 'E')) {
+            i++;
+            if (i < n && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
+                i++;
+            }
+            int start = i;
+            i = digits(text, i);
+            if (i == start) {
+                return false;
+            }
+        }
+        return i == n;
+    }
+
+    private static int digits(String text, int from) {
+        int i = from;
+        while (i < text.length() && text.charAt(i) >= '0' && text.charAt(i) <= '9') {
+            i++;
+        }
+        return i;
+    }
+
+    /** The first space becomes a {@code T}, as row_to_json writes a timestamp. */
+    private static String withT(String text) {
+        int space = text.indexOf(' ');
+        return space < 0 ? text : text.substring(0, space) + 'T' + text.substring(space + 1);
+    }
+
     private static boolean isFinite(String text) {
         return !text.equals("infinity") && !text.equals("-infinity");
     }
 
     /**
-     * {@code 2024-02-29 13:14:15.5+02} (any session time zone) to {@code 2024-02-29T11:14:15.5+00:00}, the
-     * form row_to_json writes in UTC. The fraction is kept digit for digit; offsets are whole seconds. Years
-     * past 9999 keep all their digits, BC dates their {@code BC} suffix, as PostgreSQL writes them.
+     * {@code 2024-02-29 13:14:15.5+02} (any session time zone) to {@code 2024-02-29T11:14:15.5Z}: row_to_json's
+     * form in UTC ({@code …+00:00}) with {@link ZonedTimestamps}' {@code Z}. The fraction is kept digit for
+     * digit; offsets are whole seconds. Years past 9999 keep all their digits, BC dates their {@code BC}
+     * suffix, as PostgreSQL writes them. Text in any other form goes to {@link ZonedTimestamps#fromUtc} as it is.
      */
-    private static String utc(String text) {
+    private static String zonedUtc(String text) {
+        if (isPlainUtc(text)) {
+            int space = text.indexOf(' ');
+            return text.substring(0, space) + 'T' + text.substring(space + 1, text.length() - 3) + 'Z';
+        }
         boolean bc = text.endsWith(" BC");
         Matcher m = TIMESTAMPTZ.matcher(bc ? text.substring(0, text.length() - 3) : text);
         if (!m.matches()) {
-            return text;
+            return ZonedTimestamps.fromUtc(text);
         }
-        int sign = m.group(4).startsWith("-") ? -1 : 1;
-        int offsetSeconds = sign * (Integer.parseInt(m.group(4).substring(1)) * 3600
+        String offset = m.group(4);
+        int sign = offset.charAt(0) == '-' ? -1 : 1;
+        int offsetSeconds = sign * (Integer.parseInt(offset, 1, 3, 10) * 3600
                 + (m.group(5) == null ? 0 : Integer.parseInt(m.group(5)) * 60)
                 + (m.group(6) == null ? 0 : Integer.parseInt(m.group(6))));
-        String[] date = m.group(1).split("-");
-        String[] time = m.group(2).split(":");
-        int year = Integer.parseInt(date[0]);
+        String date = m.group(1);
+        String time = m.group(2);
+        int yearEnd = date.length() - 6;
+        int year = Integer.parseInt(date, 0, yearEnd, 10);
         // Astronomical numbering (1 BC is year 0) keeps the calendar arithmetic right across the era.
-        LocalDateTime local = LocalDateTime.of(bc ? 1 - year : year, Integer.parseInt(date[1]), Integer.parseInt(date[2]),
-                Integer.parseInt(time[0]), Integer.parseInt(time[1]), Integer.parseInt(time[2]));
-        LocalDateTime inUtc = local.toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds)).atOffset(ZoneOffset.UTC).toLocalDateTime();
+        LocalDateTime local = LocalDateTime.of(bc ? 1 - year : year, Integer.parseInt(date, yearEnd + 1, yearEnd + 3, 10),
+                Integer.parseInt(date, yearEnd + 4, yearEnd + 6, 10), Integer.parseInt(time, 0, 2, 10),
+                Integer.parseInt(time, 3, 5, 10), Integer.parseInt(time, 6, 8, 10));
+        LocalDateTime inUtc = offsetSeconds == 0 ? local
+                : local.toInstant(ZoneOffset.ofTotalSeconds(offsetSeconds)).atOffset(ZoneOffset.UTC).toLocalDateTime();
         boolean utcBc = inUtc.getYear() <= 0;
-        return String.format("%04d-%02d-%02dT%02d:%02d:%02d", utcBc ? 1 - inUtc.getYear() : inUtc.getYear(), inUtc.getMonthValue(),
-                inUtc.getDayOfMonth(), inUtc.getHour(), inUtc.getMinute(), inUtc.getSecond())
-                + (m.group(3) == null ? "" : m.group(3)) + "+00:00" + (utcBc ? " BC" : "");
+        StringBuilder utc = new StringBuilder(40);
+        padded(utc, utcBc ? 1 - inUtc.getYear() : inUtc.getYear(), 4).append('-');
+        padded(utc, inUtc.getMonthValue(), 2).append('-');
+        padded(utc, inUtc.getDayOfMonth(), 2).append('T');
+        padded(utc, inUtc.getHour(), 2).append(':');
+        padded(utc, inUtc.getMinute(), 2).append(':');
+        padded(utc, inUtc.getSecond(), 2);
+        if (m.group(3) != null) {
+            utc.append(m.group(3));
+        }
+        return utc.append('Z').append(utcBc ? " BC" : "").toString();
+    }
+
+    /**
+     * The common case, a session in UTC: {@code yyyy-MM-dd HH:mm:ss[.f…]+00} with a valid date and time, an AD
+     * year of four digits. Its UTC form is its own text with {@code T} and {@code Z}.
+     */
+    private static boolean isPlainUtc(String text) {
+        int n = text.length();
+        if (n < 22 || !text.endsWith("+00") || text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != ' '
+                || text.charAt(13) != ':' || text.charAt(16) != ':') {
+            return false;
+        }
+        for (int i : new int[] {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
+            if (text.charAt(i) < '0' || text.charAt(i) > '9') {
+                return false;
+            }
+        }
+        if (n > 22 && (text.charAt(19) != '.' || n == 23 || digits(text, 20) != n - 3)) {
+            return false;
+        }
+        int year = Integer.parseInt(text, 0, 4, 10);
+        int month = Integer.parseInt(text, 5, 7, 10);
+        int day = Integer.parseInt(text, 8, 10, 10);
+        return year > 0 && month >= 1 && month <= 12 && day >= 1 && day <= Month.of(month).length(Year.isLeap(year))
+                && Integer.parseInt(text, 11, 13, 10) < 24 && Integer.parseInt(text, 14, 16, 10) < 60
+                && Integer.parseInt(text, 17, 19, 10) < 60;
+    }
+
+    /** {@code String.format("%0<width>d", value)} for a value that is not negative, without a Formatter. */
+    private static StringBuilder padded(StringBuilder text, int value, int width) {
+        String digits = Integer.toString(value);
+        for (int i = digits.length(); i < width; i++) {
+            text.append('0');
+        }
+        return text.append(digits);
     }
 
     /**

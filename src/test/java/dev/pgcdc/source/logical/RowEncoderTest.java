@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Text outputs as PostgreSQL writes them, and what row_to_json makes of the same values. */
 class RowEncoderTest {
@@ -52,6 +53,15 @@ class RowEncoderTest {
     }
 
     @Test
+    void jsonNumberCheckAgreesWithTheGrammar() {
+        java.util.regex.Pattern grammar = java.util.regex.Pattern.compile("-?(0|[1-9]\\d*)(\\.\\d+)?([eE][+-]?\\d+)?");
+        for (String text : List.of("0", "-0", "7", "-12", "012", "1.", ".5", "1.50", "-0.001", "1e5", "1E+30", "2e-7", "1e", "1e+",
+                "--1", "-", "", "NaN", "Infinity", "1.2.3", "12a", "1_000", "١٢")) {
+            assertThat(RowEncoder.isJsonNumber(text)).as(text).isEqualTo(grammar.matcher(text).matches());
+        }
+    }
+
+    @Test
     void booleansJsonAndStrings() {
         assertThat(value("t", 16)).isEqualTo("true");
         assertThat(value("f", 16)).isEqualTo("false");
@@ -66,6 +76,9 @@ class RowEncoderTest {
         assertThat(value("2024-02-29 13:14:15.5+02", 1184)).isEqualTo("\"2024-02-29T11:14:15.5Z\"");
         assertThat(value("2024-03-01 00:30:00-05:30", 1184)).isEqualTo("\"2024-03-01T06:00:00Z\"");
         assertThat(value("2024-02-29 11:14:15+00", 1184)).isEqualTo("\"2024-02-29T11:14:15Z\"");
+        assertThat(value("2024-02-29 11:14:15.000123+00", 1184)).isEqualTo("\"2024-02-29T11:14:15.000123Z\"");
+        assertThat(value("2024-02-29 11:14:15.+00", 1184)).isEqualTo("\"2024-02-29 11:14:15.+00\"");
+        assertThatThrownBy(() -> value("2023-02-29 11:14:15+00", 1184)).isInstanceOf(java.time.DateTimeException.class);
         assertThat(value("infinity", 1114)).isEqualTo("\"infinity\"");
         assertThat(value("2024-02-29", 1082)).isEqualTo("\"2024-02-29\"");
     }
