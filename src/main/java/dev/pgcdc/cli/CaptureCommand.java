@@ -178,7 +178,8 @@ final class CaptureCommand implements Callable<Integer> {
     String hashSalt;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
-            description = "Serve Prometheus metrics on /metrics and health on /health/live and /health/ready (default: off)")
+            description = "Serve Prometheus metrics on /metrics, health on /health/live and /health/ready, and the live view of changes "
+                    + "on / (default: off)")
     Integer metricsPort;
 
     @Option(names = "--exactly-once",

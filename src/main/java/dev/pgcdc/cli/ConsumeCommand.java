@@ -4,6 +4,8 @@ import dev.pgcdc.config.ConsumeConfig;
 import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.consume.ChangeFormat;
 import dev.pgcdc.consume.TopicConsumer;
+import dev.pgcdc.consume.WebView;
+import dev.pgcdc.error.CdcException;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,6 +61,11 @@ final class ConsumeCommand implements Callable<Integer> {
             description = "Exit when nothing arrives for this long, e.g. 10s (default: wait forever)")
     Duration timeout;
 
+    @Option(names = "--web", paramLabel = "PORT",
+            description = "Also serve a live page on http://localhost:PORT/: the latest changes, changed columns highlighted, "
+                    + "and throughput and lag charts (default: off)")
+    Integer web;
+
     @Spec
     CommandSpec spec;
 
@@ -66,6 +73,9 @@ final class ConsumeCommand implements Callable<Integer> {
     public Integer call() {
         KafkaConfig kafkaConfig = kafka.toConfig();
         ConsumeConfig config = new ConsumeConfig(topic, fromBeginning, group, format, max, timeout, tables, ops);
+        if (web != null && (web < 0 || web > 65535)) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "--web must be a port from 0 to 65535, got " + web);
+        }
         KafkaClusterCheck.verifyReachable(kafkaConfig, kafka.timeout);
         KafkaClusterCheck.requireTopic(kafkaConfig, config.topic(), kafka.timeout);
         PrintWriter out = spec.commandLine().getOut();
@@ -74,9 +84,17 @@ final class ConsumeCommand implements Callable<Integer> {
             out.println(lines.header());
             out.flush();
         }
-        try (TopicConsumer consumer = new TopicConsumer(kafkaConfig, config);
+        try (WebView page = web == null ? null : WebView.serve(web, config.topic());
+             TopicConsumer consumer = new TopicConsumer(kafkaConfig, config);
              Signals ignored = Signals.onStopRequest(consumer::stop)) {
+            if (page != null) {
+                spec.commandLine().getErr().println("Live view on http://localhost:" + page.port() + "/");
+                spec.commandLine().getErr().flush();
+            }
             consumer.run(change -> {
+                if (page != null) {
+                    page.show(change);
+                }
                 out.println(lines.format(change));
                 out.flush();
             });

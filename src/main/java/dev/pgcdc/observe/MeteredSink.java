@@ -1,17 +1,23 @@
 package dev.pgcdc.observe;
 
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.observe.web.LiveFeed;
 import dev.pgcdc.sink.Sink;
 
-/** Counts what goes through a sink and how long after its commit Kafka acknowledged it; changes nothing. */
+/**
+ * Counts what goes through a sink and how long after its commit Kafka acknowledged it, and shows each
+ * acknowledged change to the live view; changes nothing.
+ */
 public final class MeteredSink implements Sink {
 
     private final Sink delegate;
     private final CaptureMetrics metrics;
+    private final LiveFeed live;
 
-    public MeteredSink(Sink delegate, CaptureMetrics metrics) {
+    public MeteredSink(Sink delegate, CaptureMetrics metrics, LiveFeed live) {
         this.delegate = delegate;
         this.metrics = metrics;
+        this.live = live;
     }
 
     @Override
@@ -20,7 +26,9 @@ public final class MeteredSink implements Sink {
         metrics.captured(facts);
         delegate.send(event, failure -> {
             if (failure == null) {
-                metrics.published(facts, event.position(), System.currentTimeMillis());
+                long now = System.currentTimeMillis();
+                metrics.published(facts, event.position(), now);
+                live.seen(event.topic(), event.key(), event.value(), facts.commitMillis(), now);
             } else {
                 metrics.sendFailed();
             }

@@ -1,6 +1,7 @@
 package dev.pgcdc.observe;
 
 import dev.pgcdc.config.DatabaseConfig;
+import dev.pgcdc.observe.web.LiveFeed;
 import dev.pgcdc.sink.Sink;
 import dev.pgcdc.sink.kafka.KafkaHealth;
 
@@ -37,8 +38,9 @@ public final class Observation implements AutoCloseable {
         CaptureMetrics metrics = new CaptureMetrics();
         metrics.kafkaRetries(kafka::retries);
         SourceProbe probe = new SourceProbe(database, kind, slot, metrics, PROBE_INTERVAL);
+        LiveFeed live = new LiveFeed();
         try {
-            ObserveServer server = ObserveServer.start(port, metrics, captureRunning, () -> {
+            ObserveServer server = ObserveServer.start(port, metrics, live, "capture " + database.redactedUrl(), captureRunning, () -> {
                 List<String> missing = new ArrayList<>();
                 if (!captureRunning.getAsBoolean()) {
                     missing.add("capture stopped");
@@ -53,7 +55,7 @@ public final class Observation implements AutoCloseable {
                 }
                 return missing;
             });
-            return new Observation(new MeteredSink(kafka, metrics), probe, server);
+            return new Observation(new MeteredSink(kafka, metrics, live), probe, server);
         } catch (RuntimeException e) {
             probe.close();
             throw e;

@@ -3,6 +3,8 @@ package dev.pgcdc.observe;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.pgcdc.error.CdcException;
+import dev.pgcdc.observe.web.LiveFeed;
+import dev.pgcdc.observe.web.LiveView;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,20 +18,23 @@ import java.util.function.Supplier;
 /**
  * The capture's HTTP port: {@code /metrics} (Prometheus text), {@code /health/live} (the capture runs) and
  * {@code /health/ready} (connected to PostgreSQL and Kafka and streaming), each 200 when true and 503 when not,
- * with a small JSON body naming what is missing.
+ * with a small JSON body naming what is missing; and {@code /}, the live view of the changes flowing through.
  */
 public final class ObserveServer implements AutoCloseable {
 
     private final HttpServer server;
+    private final LiveView live;
 
-    private ObserveServer(HttpServer server) {
+    private ObserveServer(HttpServer server, LiveView live) {
         this.server = server;
+        this.live = live;
     }
 
     /**
      * @param notReady what keeps capture from being ready, empty when it is
      */
-    public static ObserveServer start(int port, CaptureMetrics metrics, BooleanSupplier live, Supplier<List<String>> notReady) {
+    public static ObserveServer start(int port, CaptureMetrics metrics, LiveFeed changes, String title, BooleanSupplier live,
+                                      Supplier<List<String>> notReady) {
         HttpServer server;
         try {
             server = HttpServer.create(new InetSocketAddress(port), 0);
@@ -45,8 +50,9 @@ public final class ObserveServer implements AutoCloseable {
         server.createContext("/metrics", exchange -> respond(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
         server.createContext("/health/live", exchange -> health(exchange, live.getAsBoolean() ? List.of() : List.of("capture stopped")));
         server.createContext("/health/ready", exchange -> health(exchange, notReady.get()));
+        LiveView view = LiveView.mount(server, changes, title);
         server.start();
-        return new ObserveServer(server);
+        return new ObserveServer(server, view);
     }
 
     /** The port it listens on (the one chosen when started with 0). */
@@ -77,6 +83,7 @@ public final class ObserveServer implements AutoCloseable {
 
     @Override
     public void close() {
+        live.close();
         server.stop(0);
     }
 }
