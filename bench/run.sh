@@ -9,10 +9,10 @@ rows=${2:-10000}
 writers=${3:-4}
 rate=${4:-1000}
 tx_size=${5:-1}
-[[ -f target/pgcdc.jar ]] || ./mvnw -B -q -DskipTests package
+[[ -f target/pgcdc.jar && -d target/lib-demo ]] || ./mvnw -B -q -DskipTests package
 url=$(bench/pg-cluster.sh start)
 trap 'bench/pg-cluster.sh stop' EXIT
 mkdir -p bench/results
-java -Xmx1g -cp "target/pgcdc.jar:target/lib/*" bench/CaptureBench.java \
+java -Xmx1g -cp "target/pgcdc.jar:target/lib/*:target/lib-demo/*" bench/CaptureBench.java \
   --mode "$mode" --db "$url" --user postgres --password bench --rows "$rows" --writers "$writers" --rate "$rate" --tx-size "$tx_size" \
   | tee "bench/results/$mode-$(date -u +%Y%m%dT%H%M%SZ).txt"

@@ -80,6 +80,7 @@ final class DemoCommand implements Callable<Integer> {
         if (rows != null && rows < 1) {
             throw new CdcException(CdcException.Kind.CONFIGURATION, "--rows must be at least 1, got " + rows);
         }
+        DemoLibraries.require();
         PrintWriter out = spec.commandLine().getOut();
         Resources resources = new Resources();
         try (Signals ignored = Signals.onStopRequest(resources::close)) {

@@ -1,6 +1,7 @@
 package dev.pgcdc.testing;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -35,10 +36,19 @@ public final class PgcdcProcess implements AutoCloseable {
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: integration tests run after `package`");
         }
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + maxHeap, "-jar", jar.toString()));
+        // As ./pgcdc runs it: the demo's embedded servers (target/lib-demo) on the classpath of `demo` alone.
+        String classpath = args.length > 0 && args[0].equals("demo")
+                ? jar + File.pathSeparator + jar.resolveSibling("lib-demo") + File.separator + "*"
+                : jar.toString();
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx" + maxHeap, "-cp", classpath, "dev.pgcdc.cli.Main"));
         command.addAll(List.of(args));
-        return new PgcdcProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+        return start(new ProcessBuilder(command));
+    }
+
+    /** Starts any command line that runs pgcdc (the release archive's {@code bin/pgcdc}, say). */
+    public static PgcdcProcess start(ProcessBuilder command) throws IOException {
+        return new PgcdcProcess(command.redirectErrorStream(true).start());
     }
 
     /** Waits until a line containing {@code text} was printed; false on timeout or if the process ended first. */

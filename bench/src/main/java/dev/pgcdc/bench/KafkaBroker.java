@@ -4,6 +4,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.Uuid;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,9 @@ final class KafkaBroker implements AutoCloseable {
                 // The reader measures from the broker's clock, so every topic stamps records on append.
                 "log.message.timestamp.type=LogAppendTime",
                 ""));
-        List<String> java = List.of(javaBin(), "-Xms512m", "-Xmx512m", "-cp", project.resolve("target/lib") + "/*");
+        // The broker comes with the demo's libraries (target/lib-demo), the clients with pgcdc's own (target/lib).
+        List<String> java = List.of(javaBin(), "-Xms512m", "-Xmx512m", "-cp",
+                project.resolve("target/lib-demo") + "/*" + File.pathSeparator + project.resolve("target/lib") + "/*");
         Process format = new ProcessBuilder(concat(java, List.of("kafka.tools.StorageTool", "format", "-t",
                 Uuid.randomUuid().toString(), "-c", config.toString())))
                 .redirectErrorStream(true).redirectOutput(runDir.resolve("kafka-format.out").toFile()).start();

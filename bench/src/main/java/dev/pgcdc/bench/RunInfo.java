@@ -38,7 +38,7 @@ record RunInfo(Instant started, String command, String loadBefore, String machin
 
     /** PostgreSQL's version, and pgcdc's and the broker's from the jars in the project's target/. */
     static String versions(Database db, Path project) {
-        String broker = jarVersion(project.resolve("target/lib"), "kafka_2.13-");
+        String broker = jarVersion(project.resolve("target/lib-demo"), "kafka_2.13-");
         return "PostgreSQL " + db.query("postgres", "SHOW server_version") + " (fsync on, synchronous_commit on), "
                 + "Kafka broker " + broker + ", pgcdc " + jarVersion(project.resolve("target"), "pgcdc.jar");
     }
