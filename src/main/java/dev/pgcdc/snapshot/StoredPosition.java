@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * The text form of a {@link SnapshotPosition} that exactly-once capture stores in its offsets topic, in the
  * same Kafka transaction as the changes and snapshot rows it covers:
- * {@code {"stream":"0/16B3748","snapshot":[{"schema":"public","table":"t","lastKey":["42"],"rows":42,"done":false}]}}.
+ * {@code {"stream":"0/16B3748","snapshot":[{"schema":"public","table":"t","completed":[[null,["42"]]],"rows":42}]}}
+ * (each completed key range as {@code [lo, hi]}, null for an open end).
  * A stored position without a snapshot (plain stream notation, as written before snapshots were covered) reads
  * as a stream position with no snapshot progress.
  *
@@ -30,13 +31,13 @@ record StoredPosition(String stream, Map<TableId, TableProgress> progress) {
         ArrayNode tables = root.putArray("snapshot");
         position.progress().forEach((table, state) -> {
             ObjectNode entry = tables.addObject().put("schema", table.schema()).put("table", table.table());
-            if (state.lastKey() == null) {
-                entry.putNull("lastKey");
-            } else {
-                ArrayNode key = entry.putArray("lastKey");
-                state.lastKey().forEach(key::add);
+            ArrayNode completed = entry.putArray("completed");
+            for (KeyRange range : state.completed()) {
+                ArrayNode bounds = completed.addArray();
+                addKey(bounds, range.lo());
+                addKey(bounds, range.hi());
             }
-            entry.put("rows", state.rows()).put("done", state.done());
+            entry.put("rows", state.rows());
         });
         return Json.write(root);
     }
@@ -54,21 +55,37 @@ record StoredPosition(String stream, Map<TableId, TableProgress> progress) {
             JsonNode stream = root.get("stream");
             Map<TableId, TableProgress> progress = new LinkedHashMap<>();
             for (JsonNode entry : root.get("snapshot")) {
-                JsonNode key = entry.get("lastKey");
-                List<String> lastKey = null;
-                if (!key.isNull()) {
-                    lastKey = new ArrayList<>();
-                    for (JsonNode part : key) {
-                        lastKey.add(part.asText());
-                    }
+                List<KeyRange> completed = new ArrayList<>();
+                for (JsonNode range : entry.get("completed")) {
+                    completed.add(new KeyRange(key(range.get(0)), key(range.get(1))));
                 }
                 progress.put(new TableId(entry.get("schema").asText(), entry.get("table").asText()),
-                        new TableProgress(lastKey, entry.get("rows").asLong(), entry.get("done").asBoolean()));
+                        new TableProgress(completed, entry.get("rows").asLong()));
             }
             return new StoredPosition(stream == null || stream.isNull() ? null : stream.asText(), progress);
         } catch (RuntimeException e) {
             throw new CdcException(CdcException.Kind.CONFIGURATION, "the position stored in the offsets topic is not one pgcdc"
                     + " wrote (" + e.getMessage() + "): " + stored, e);
         }
+    }
+
+    private static void addKey(ArrayNode bounds, List<String> key) {
+        if (key == null) {
+            bounds.addNull();
+        } else {
+            ArrayNode parts = bounds.addArray();
+            key.forEach(parts::add);
+        }
+    }
+
+    private static List<String> key(JsonNode bound) {
+        if (bound.isNull()) {
+            return null;
+        }
+        List<String> key = new ArrayList<>();
+        for (JsonNode part : bound) {
+            key.add(part.asText());
+        }
+        return key;
     }
 }

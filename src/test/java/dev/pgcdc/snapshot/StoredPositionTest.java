@@ -24,8 +24,9 @@ class StoredPositionTest {
     @Test
     void snapshotProgressAndStreamPositionSurviveTheOffsetsTopic() {
         Map<TableId, TableProgress> progress = new LinkedHashMap<>();
-        progress.put(new TableId("public", "orders"), new TableProgress(List.of("42", "a\"b"), 42, false));
-        progress.put(new TableId("sales", "empty"), new TableProgress(null, 0, true));
+        progress.put(new TableId("public", "orders"), new TableProgress(List.of(new KeyRange(null, List.of("42", "a\"b")),
+                new KeyRange(List.of("50", "x"), List.of("60", "y"))), 52));
+        progress.put(new TableId("sales", "empty"), new TableProgress(List.of(KeyRange.WHOLE), 0));
         progress.put(new TableId("public", "later"), TableProgress.NOT_STARTED);
 
         StoredPosition read = StoredPosition.parse(new SnapshotPosition(new Lsn("0/16B3748"), progress).toString());
