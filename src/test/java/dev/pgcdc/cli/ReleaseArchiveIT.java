@@ -76,6 +76,16 @@ class ReleaseArchiveIT {
         }
     }
 
+    /** CI builds no image (no container engine): this keeps the Dockerfile in step with the archive it wraps. */
+    @Test
+    void dockerfileRunsTheArchivesLauncherAsNonRootAndChecksReadinessOnTheMetricsPort() throws IOException {
+        String dockerfile = Files.readString(Path.of("Dockerfile"));
+        assertThat(dockerfile).contains("ADD target/pgcdc-*.tar.gz /opt/", "ENTRYPOINT [\"/opt/pgcdc/bin/pgcdc\"]",
+                        "ENV PGCDC_METRICS_PORT=", "http://127.0.0.1:${PGCDC_METRICS_PORT}/health/ready")
+                .containsPattern("(?m)^HEALTHCHECK ").containsPattern("(?m)^USER [1-9][0-9]*$");
+        assertThat(home.resolve("docs/configuration.md")).content().contains("| `--metrics-port` | `PGCDC_METRICS_PORT` |");
+    }
+
     @Test
     void demoSaysInOneLineThatTheArchiveDoesNotShipIt() throws Exception {
         try (PgcdcProcess demo = bin("demo", "--rows", "1")) {
