@@ -82,6 +82,8 @@ class LiveViewIT {
                     .extracting(column -> column.getAttribute("data-column")).containsExactly("status", "total");
             assertThat(updated.findElement(By.cssSelector(".col.changed[data-column=status]")).getText()).isEqualTo("status: new → paid");
             assertThat(updated.findElement(By.cssSelector(".col[data-column=customer]")).getAttribute("class")).isEqualTo("col");
+            TestServices.execute(database, "DELETE FROM orders WHERE id = 1");
+            assertThat(row(browser, "d", 1, LIVE).findElement(By.cssSelector(".col[data-column=customer]")).getText()).isEqualTo("customer=ada");
             assertThat(browser.findElements(By.cssSelector("#rate-chart canvas, #lag-chart canvas"))).hasSize(2);
             screenshot(browser, "consume-web.png");
 
