@@ -65,7 +65,7 @@ class LiveViewIT {
             assertThat(consume.awaitLine("Live view on http://localhost:" + webPort + "/", Duration.ofSeconds(60))).as(consume.output()).isTrue();
             assertThat(capture.awaitLine("Metrics and health on port " + metricsPort, Duration.ofSeconds(60))).as(capture.output()).isTrue();
             browser.get("http://localhost:" + webPort + "/");
-            new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.id("status"), "live"));
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(By.id("status"), "live"));
 
             // The first change also waits for the slot, the consumer's partitions and the JIT: not part of "live".
             TestServices.execute(database, "INSERT INTO orders VALUES (1, 'ada', 'new', 12.50)");
