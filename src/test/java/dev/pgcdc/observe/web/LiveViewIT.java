@@ -10,6 +10,7 @@ import dev.pgcdc.testing.TestServices;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -116,7 +117,7 @@ class LiveViewIT {
     }
 
     private static void screenshot(WebDriver browser, String name) throws IOException {
-        File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Files.createDirectories(SCREENSHOTS);
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }

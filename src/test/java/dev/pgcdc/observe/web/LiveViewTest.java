@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -81,7 +82,7 @@ class LiveViewTest {
 
     @Test
     void aPortInUseIsAOneLineErrorNamingTheOption() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0)) {
+        try (ServerSocket taken = new ServerSocket(0)) {
             assertThatThrownBy(() -> LiveView.serve(taken.getLocalPort(), new LiveFeed(), "test"))
                     .isInstanceOf(CdcException.class).hasMessageContaining("port " + taken.getLocalPort())
                     .hasMessageEndingWith("pick a free port with --web");
