@@ -169,8 +169,11 @@ public final class LiveView implements AutoCloseable {
         try {
             List<byte[]> frames = new ArrayList<>();
             long end = feed.recent().mark();
-            for (Seen seen : feed.recent().between(mark, end)) {
-                frames.add(SseFrame.encode("change", LiveChange.of(seen).toJson()));
+            // At most the ring's size parsed per tick, whatever the rate, and nothing while no page is open.
+            if (!clients.isEmpty()) {
+                for (Seen seen : feed.recent().between(mark, end)) {
+                    frames.add(SseFrame.encode("change", LiveChange.of(seen).toJson()));
+                }
             }
             mark = end;
             long now = System.currentTimeMillis();

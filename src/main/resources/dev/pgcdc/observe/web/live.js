@@ -9,6 +9,14 @@
   var rows = document.querySelector('#changes tbody');
   var status = document.getElementById('status');
 
+  function lonely(u, seriesIdx) {
+    var ys = u.data[seriesIdx], shown = [];
+    for (var i = 0; i < ys.length; i++) {
+      if (ys[i] != null && ys[i - 1] == null && ys[i + 1] == null) { shown.push(i); }
+    }
+    return shown;
+  }
+
   function chart(id, label, color) {
     var el = document.getElementById(id);
     return new uPlot({
@@ -16,7 +24,8 @@
       legend: { show: false },
       scales: { x: { time: true } },
       axes: [{}, { size: 56 }],
-      series: [{}, { label: label, stroke: color, width: 2, fill: color + '22', spanGaps: false }]
+      // Points only where a lone value would otherwise be invisible: a second with changes between quiet ones.
+      series: [{}, { label: label, stroke: color, width: 2, fill: color + '22', spanGaps: false, points: { show: true, space: 0, filter: lonely } }]
     }, [[], []], el);
   }
   var rateChart = chart('rate-chart', 'changes/s', '#2563eb');

@@ -3,6 +3,8 @@ package dev.pgcdc.observe.web;
 import dev.pgcdc.event.Json;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LiveChangeTest {
@@ -61,7 +63,7 @@ class LiveChangeTest {
     @Test
     void jsonCarriesOldOnlyForChangedColumns() {
         LiveChange change = new LiveChange(5, 2, "t", "public.t", "u", "{\"id\":1}",
-                java.util.List.of(new LiveChange.Column("id", "1", null), new LiveChange.Column("name", "b", "a")));
+                List.of(new LiveChange.Column("id", "1", null), new LiveChange.Column("name", "b", "a")));
         assertThat(Json.parse(change.toJson())).isEqualTo(Json.parse("{\"seen\":5,\"lag\":2,\"topic\":\"t\",\"table\":\"public.t\","
                 + "\"op\":\"u\",\"key\":\"{\\\"id\\\":1}\",\"columns\":[{\"name\":\"id\",\"value\":\"1\"},"
                 + "{\"name\":\"name\",\"value\":\"b\",\"old\":\"a\"}]}"));

@@ -10,6 +10,7 @@ import dev.pgcdc.testing.TestServices;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -65,7 +66,7 @@ class LiveViewIT {
             assertThat(consume.awaitLine("Live view on http://localhost:" + webPort + "/", Duration.ofSeconds(60))).as(consume.output()).isTrue();
             assertThat(capture.awaitLine("Metrics and health on port " + metricsPort, Duration.ofSeconds(60))).as(capture.output()).isTrue();
             browser.get("http://localhost:" + webPort + "/");
-            new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.textToBe(By.id("status"), "live"));
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.textToBe(By.id("status"), "live"));
 
             // The first change also waits for the slot, the consumer's partitions and the JIT: not part of "live".
             TestServices.execute(database, "INSERT INTO orders VALUES (1, 'ada', 'new', 12.50)");
@@ -82,6 +83,8 @@ class LiveViewIT {
                     .extracting(column -> column.getAttribute("data-column")).containsExactly("status", "total");
             assertThat(updated.findElement(By.cssSelector(".col.changed[data-column=status]")).getText()).isEqualTo("status: new → paid");
             assertThat(updated.findElement(By.cssSelector(".col[data-column=customer]")).getAttribute("class")).isEqualTo("col");
+            TestServices.execute(database, "DELETE FROM orders WHERE id = 1");
+            assertThat(row(browser, "d", 1, LIVE).findElement(By.cssSelector(".col[data-column=customer]")).getText()).isEqualTo("customer=ada");
             assertThat(browser.findElements(By.cssSelector("#rate-chart canvas, #lag-chart canvas"))).hasSize(2);
             screenshot(browser, "consume-web.png");
 
@@ -114,7 +117,7 @@ class LiveViewIT {
     }
 
     private static void screenshot(WebDriver browser, String name) throws IOException {
-        File shot = ((org.openqa.selenium.TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
         Files.createDirectories(SCREENSHOTS);
         Files.copy(shot.toPath(), SCREENSHOTS.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }

@@ -1,10 +1,12 @@
 package dev.pgcdc.observe.web;
 
+import dev.pgcdc.error.CdcException;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +17,7 @@ import java.time.Duration;
 
 import static dev.pgcdc.testing.Conditions.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The page's HTTP side on a real server: the static files, the event stream, and what a closed page leaves behind. */
 class LiveViewTest {
@@ -74,6 +77,15 @@ class LiveViewTest {
             readUntil(new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8)), "event: hello");
             view.close();
             await("the page's thread ended with the view", () -> pageThreads() == 0, Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aPortInUseIsAOneLineErrorNamingTheOption() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            assertThatThrownBy(() -> LiveView.serve(taken.getLocalPort(), new LiveFeed(), "test"))
+                    .isInstanceOf(CdcException.class).hasMessageContaining("port " + taken.getLocalPort())
+                    .hasMessageEndingWith("pick a free port with --web");
         }
     }
 
