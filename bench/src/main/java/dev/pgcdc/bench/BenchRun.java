@@ -25,7 +25,7 @@ import java.util.concurrent.ExecutionException;
  */
 public final class BenchRun {
 
-    private static final String USAGE = "usage: bench/run [--quick] [--compare debezium] [--exactly-once] [--modes logical,trigger]"
+    private static final String USAGE = "usage: bench/run [--quick] [--snapshot] [--compare debezium] [--exactly-once] [--modes logical,trigger]"
             + " [--db JDBC_URL --user USER (password in PGCDC_DB_PASSWORD)] [--kafka HOST:PORT]";
 
     public static void main(String[] argv) throws Exception {
@@ -43,6 +43,16 @@ public final class BenchRun {
         RunInfo info = RunInfo.before(options, argv);
         List<Measurement> measurements = new ArrayList<>();
         String versions;
+        if (options.snapshot()) {
+            try (Services services = Services.start(options, logs)) {
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    ChildProcess.closeAll();
+                    services.close();
+                }));
+                SnapshotBench.run(options, services, runDir, logs, info);
+            }
+            return;
+        }
         try (Services services = Services.start(options, logs)) {
             Thread cleanup = new Thread(() -> {
                 ChildProcess.closeAll();
@@ -91,7 +101,7 @@ public final class BenchRun {
         System.out.println("Written to " + options.project().relativize(runDir) + "/ (report.md, report.csv, throughput.png, latency.png)");
     }
 
-    private static void createTopics(String kafka, List<String> names) {
+    static void createTopics(String kafka, List<String> names) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka))) {
             for (String name : names) {
                 try {
@@ -111,7 +121,7 @@ public final class BenchRun {
 
     /** What {@code bench/run} was asked. */
     record Options(Path project, boolean quick, boolean debezium, List<String> modes, String db, String user,
-                   String password, String kafka, boolean exactlyOnce) {
+                   String password, String kafka, boolean exactlyOnce, boolean snapshot) {
 
         static Options parse(String[] argv) {
             Path project = null;
@@ -122,11 +132,13 @@ public final class BenchRun {
             String user = "postgres";
             String kafka = null;
             boolean exactlyOnce = false;
+            boolean snapshot = false;
             for (int i = 0; i < argv.length; i++) {
                 switch (argv[i]) {
                     case "--project" -> project = Path.of(value(argv, ++i, "--project")).toAbsolutePath();
                     case "--quick" -> quick = true;
                     case "--exactly-once" -> exactlyOnce = true;
+                    case "--snapshot" -> snapshot = true;
                     case "--compare" -> {
                         String peer = value(argv, ++i, "--compare");
                         if (!peer.equals("debezium")) {
@@ -151,7 +163,7 @@ public final class BenchRun {
                 throw new IllegalArgumentException("--db must be a jdbc:postgresql://HOST:PORT/DB URL, got '" + db + "'");
             }
             return new Options(project == null ? Path.of("").toAbsolutePath() : project, quick, debezium, modes, db, user,
-                    password, kafka, exactlyOnce);
+                    password, kafka, exactlyOnce, snapshot);
         }
 
         List<CaptureSystem> systems(String classpath) {
