@@ -17,10 +17,11 @@ public final class MeteredSink implements Sink {
     @Override
     public void send(ChangeEvent event, DeliveryCallback callback) {
         EnvelopeFacts facts = EnvelopeFacts.of(event.topic(), event.value());
-        metrics.captured(facts);
+        CaptureMetrics.TableCounters counters = metrics.counters(facts);
+        counters.captured().increment();
         delegate.send(event, failure -> {
             if (failure == null) {
-                metrics.published(facts, event.position(), System.currentTimeMillis());
+                metrics.published(facts, counters, event.position(), System.currentTimeMillis());
             } else {
                 metrics.sendFailed();
             }
