@@ -24,8 +24,14 @@ import java.util.function.DoubleSupplier;
 public final class CaptureMetrics {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final Map<String, Counter> captured = new ConcurrentHashMap<>();
-    private final Map<String, Counter> published = new ConcurrentHashMap<>();
+    /** Both counters of a table and op, found with one lookup per event and no key text built. */
+    record TableCounters(Counter captured, Counter published) {
+    }
+
+    private record TableOp(String table, String op) {
+    }
+
+    private final Map<TableOp, TableCounters> counters = new ConcurrentHashMap<>();
     private final Counter sendErrors;
     private final Timer lag;
     private final AtomicLong lastEventMillis = new AtomicLong(System.currentTimeMillis());
@@ -55,12 +61,15 @@ public final class CaptureMetrics {
                 .description("Sends the Kafka producer retried").register(registry);
     }
 
-    void captured(EnvelopeFacts facts) {
-        counter(captured, "pgcdc.changes.captured", "Changes handed to Kafka", facts).increment();
+    /** The counters of the change's table and op, created on first use. */
+    TableCounters counters(EnvelopeFacts facts) {
+        return counters.computeIfAbsent(new TableOp(facts.table(), facts.op()), key -> new TableCounters(
+                counter("pgcdc.changes.captured", "Changes handed to Kafka", key),
+                counter("pgcdc.changes.published", "Changes Kafka acknowledged", key)));
     }
 
-    void published(EnvelopeFacts facts, Position position, long nowMillis) {
-        counter(published, "pgcdc.changes.published", "Changes Kafka acknowledged", facts).increment();
+    void published(EnvelopeFacts facts, TableCounters tableCounters, Position position, long nowMillis) {
+        tableCounters.published().increment();
         if (facts.commitMillis() > 0) {
             lag.record(Math.max(0, nowMillis - facts.commitMillis()), TimeUnit.MILLISECONDS);
         }
@@ -87,9 +96,8 @@ public final class CaptureMetrics {
         return registry.scrape();
     }
 
-    private Counter counter(Map<String, Counter> counters, String name, String description, EnvelopeFacts facts) {
-        return counters.computeIfAbsent(facts.table() + '\u0000' + facts.op(), ignored -> Counter.builder(name)
-                .description(description).tag("table", facts.table()).tag("op", facts.op()).register(registry));
+    private Counter counter(String name, String description, TableOp key) {
+        return Counter.builder(name).description(description).tag("table", key.table()).tag("op", key.op()).register(registry);
     }
 
     private static double positionNumber(AtomicReference<Position> position) {

@@ -23,11 +23,12 @@ public final class MeteredSink implements Sink {
     @Override
     public void send(ChangeEvent event, DeliveryCallback callback) {
         EnvelopeFacts facts = EnvelopeFacts.of(event.topic(), event.value());
-        metrics.captured(facts);
+        CaptureMetrics.TableCounters counters = metrics.counters(facts);
+        counters.captured().increment();
         delegate.send(event, failure -> {
             if (failure == null) {
                 long now = System.currentTimeMillis();
-                metrics.published(facts, event.position(), now);
+                metrics.published(facts, counters, event.position(), now);
                 live.seen(event.topic(), event.key(), event.value(), facts.commitMillis(), now);
             } else {
                 metrics.sendFailed();
