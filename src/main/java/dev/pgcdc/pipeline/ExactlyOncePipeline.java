@@ -54,6 +54,11 @@ final class ExactlyOncePipeline implements Pipeline {
             while (!stopping) {
                 List<ChangeEvent> events = source.poll(pollTimeout);
                 if (source.restarts() != restarts) {
+                    if (!source.replaysUncommitted()) {
+                        throw new CdcException(CdcException.Kind.UNAVAILABLE, "the connection to PostgreSQL was lost in the middle"
+                                + " of a snapshot; capture stops without committing, and the next start reads the snapshot on from"
+                                + " its last committed chunk");
+                    }
                     restarts = source.restarts();
                     log.info("The source reads again from its confirmed position; dropping {} uncommitted change(s)", transactions.uncommitted());
                     aborts.incrementAndGet();

@@ -66,6 +66,8 @@ public final class SnapshotSource implements Source {
     private final List<Future<Void>> onDemandRunning = new ArrayList<>();
     private Map<TableId, TableProgress> progress;
     private Map<TableId, TableProgress> stored;
+    /** The progress of the newest position committed by the pipeline (the table may lag behind it). */
+    private Map<TableId, TableProgress> committed;
     private boolean firstEmitted;
     private boolean progressWithoutEvents;
     /**
@@ -86,6 +88,7 @@ public final class SnapshotSource implements Source {
         this.finishAfterSnapshot = config.mode() == SnapshotMode.INITIAL_ONLY;
         this.progress = Map.copyOf(start);
         this.stored = progress;
+        this.committed = progress;
         this.firstEmitted = resumed;
         this.status = new SnapshotStatus(start, estimates);
         List<TableId> pending = start.entrySet().stream().filter(e -> !e.getValue().done()).map(Map.Entry::getKey).toList();
@@ -169,6 +172,11 @@ public final class SnapshotSource implements Source {
     }
 
     @Override
+    public boolean replaysUncommitted() {
+        return progress == committed;
+    }
+
+    @Override
     public long skippedTruncates() {
         return stream.skippedTruncates();
     }
@@ -176,6 +184,7 @@ public final class SnapshotSource implements Source {
     @Override
     public void commit(Position position) {
         SnapshotPosition confirmed = (SnapshotPosition) position;
+        committed = confirmed.progress();
         if (confirmed.stream() != null) {
             stream.commit(confirmed.stream());
         }

@@ -63,6 +63,15 @@ public interface Source extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * Whether everything handed over past the last committed position comes again after a {@link #restarts()
+     * restart}. Not so for a snapshot's chunks: they are read once per run, so exactly-once capture that has
+     * to drop uncommitted chunks stops instead, and the next start reads them again.
+     */
+    default boolean replaysUncommitted() {
+        return true;
+    }
+
     /** Every change up to and including {@code position} is acknowledged by the sink. */
     void commit(Position position);
 

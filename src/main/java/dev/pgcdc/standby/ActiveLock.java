@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -34,6 +35,13 @@ public final class ActiveLock implements AutoCloseable {
     private static final int NAMESPACE = 0x70676364;
     private static final String APPLICATION_PREFIX = "pgcdc-active ";
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * How long PostgreSQL keeps the lock's session once the holder stops touching it (it does every
+     * {@link #CHECK_INTERVAL}): a holder cut off the network by something that keeps the TCP connection up (a
+     * proxy, a NAT, a paused VM) gives no keepalive failure, so PostgreSQL ends the idle session itself
+     * ({@code idle_session_timeout}, PostgreSQL 14+) and the lock goes to a standby.
+     */
+    static final Duration IDLE_SESSION_TIMEOUT = Duration.ofSeconds(10);
 
     private final Connection session;
     private final Thread watchdog;
@@ -67,6 +75,7 @@ public final class ActiveLock implements AutoCloseable {
             if (told) {
                 notices.accept("standby: the active capture is gone; taking over");
             }
+            endWhenSilent(session);
             return new ActiveLock(session, lost);
         } catch (SQLException e) {
             closeQuietly(session);
@@ -100,6 +109,19 @@ public final class ActiveLock implements AutoCloseable {
         } catch (SQLException e) {
             if (!closed.get()) {
                 lost.run();
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL ends the session when the holder goes silent: after {@link #IDLE_SESSION_TIMEOUT} idle, or when
+     * TCP keepalives go unanswered for about 11 s (a cut cable; the server's default waits two hours).
+     */
+    private static void endWhenSilent(Connection session) throws SQLException {
+        try (Statement statement = session.createStatement()) {
+            statement.execute("SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3");
+            if (session.getMetaData().getDatabaseMajorVersion() >= 14) {
+                statement.execute("SET idle_session_timeout = '" + IDLE_SESSION_TIMEOUT.toMillis() + "ms'");
             }
         }
     }

@@ -97,7 +97,8 @@ class ExactlyOnceSnapshotCrashIT {
                     .as("%s: keys whose snapshot read came more than once", table).isEmpty();
             assertThat(ExactlyOnceCheck.of(streamed).duplicates()).as("%s: streamed changes delivered twice", table).isZero();
         }
-        assertThat(reads).as("snapshot rows").isBetween((long) ROWS / 2, 2L * ROWS);
+        // Rows the writers insert or move ahead of the snapshot are read at their new keys too: no upper bound but "once per key".
+        assertThat(reads).as("snapshot rows").isGreaterThanOrEqualTo(ROWS / 2);
         System.out.printf("exactly-once snapshot crash test: %d kills during the snapshot, %d snapshot reads, none twice%n",
                 killsDuringSnapshot, reads);
     }

@@ -35,12 +35,18 @@ final class JournalReader {
      * together: ordered by each transaction's highest journal id, then by id. Per key this is still commit
      * order: a transaction that changed a key after another could do so only once that one had ended, so its
      * row for the key, and hence its highest id, is above all of that one's ids.
+     *
+     * <p>Only the transactions a page can reach are ranked, on narrow columns: those with a row at or after
+     * the place reached (a transaction read whole has none), at most one more than the page's rows. Ranking
+     * every row of the batch on each page made a backlog's drain quadratic.
      */
     private static final String BATCH_BY_TRANSACTION = """
-            SELECT %s, last_id FROM (
-              SELECT *, max(id) OVER (PARTITION BY tx_id) AS last_id FROM pgcdc.journal
-              WHERE tx_id >= ? AND tx_id < ? AND txid_visible_in_snapshot(tx_id, ?::txid_snapshot)
-                AND (?::txid_snapshot IS NULL OR NOT txid_visible_in_snapshot(tx_id, ?::txid_snapshot))) batch
+            WITH ends AS (
+              SELECT tx_id, max(id) AS last_id FROM pgcdc.journal
+              WHERE tx_id >= ? AND tx_id < ? AND id >= ? AND txid_visible_in_snapshot(tx_id, ?::txid_snapshot)
+                AND (?::txid_snapshot IS NULL OR NOT txid_visible_in_snapshot(tx_id, ?::txid_snapshot))
+              GROUP BY tx_id ORDER BY last_id LIMIT ?)
+            SELECT %s, last_id FROM (SELECT j.*, ends.last_id FROM ends JOIN pgcdc.journal j ON j.tx_id = ends.tx_id) page
             WHERE (last_id, id) > (?, ?)
             ORDER BY last_id, id LIMIT ?""";
 
@@ -79,12 +85,14 @@ final class JournalReader {
             String lower = batch.lower() == null ? null : batch.lower().toString();
             query.setLong(1, batch.lowestTxId());
             query.setLong(2, batch.txIdLimit());
-            query.setString(3, batch.upper().toString());
-            query.setString(4, lower);
+            query.setLong(3, afterTransactionEnd);
+            query.setString(4, batch.upper().toString());
             query.setString(5, lower);
-            query.setLong(6, afterTransactionEnd);
-            query.setLong(7, afterId);
-            query.setInt(8, limit);
+            query.setString(6, lower);
+            query.setInt(7, limit + 1);
+            query.setLong(8, afterTransactionEnd);
+            query.setLong(9, afterId);
+            query.setInt(10, limit);
             List<JournalRow> rows = new ArrayList<>();
             long transactionEnd = afterTransactionEnd;
             long lastId = afterId;
