@@ -21,7 +21,6 @@ import dev.pgcdc.sink.kafka.KafkaSink;
 import dev.pgcdc.snapshot.ProgressDisplay;
 import dev.pgcdc.snapshot.SnapshotConfig;
 import dev.pgcdc.snapshot.SnapshotSource;
-import dev.pgcdc.snapshot.SnapshotMode;
 import dev.pgcdc.snapshot.Snapshots;
 import dev.pgcdc.sink.kafka.OffsetsTopic;
 import dev.pgcdc.sink.kafka.TransactionalKafkaSink;
@@ -141,41 +140,11 @@ final class CaptureCommand implements Callable<Integer> {
                     + "fail (stop, non-zero exit), dlq (to TOPIC.dlq, then go on) or skip (log, then go on). Default: ${DEFAULT-VALUE}")
     BadRecordPolicy onBadRecord;
 
-    @Option(names = "--snapshot", paramLabel = "MODE",
-            description = "trigger, logical: when to snapshot the existing rows: initial (first start), no_data (never), "
-                    + "initial_only (first start, then stop), when_needed (whenever the stream position is new), always. Default: initial")
-    SnapshotMode snapshot;
+    @Mixin
+    private SnapshotOptions snapshotOptions;
 
-    @Option(names = "--snapshot-chunk-rows", paramLabel = "N",
-            description = "trigger, logical: rows per snapshot chunk, each read in a short transaction (default: 10000)")
-    Integer snapshotChunkRows;
-
-    @Option(names = "--snapshot-workers", paramLabel = "N",
-            description = "trigger, logical: connections reading snapshot chunks at the same time, one large table split between them (default: the number of cores)")
-    Integer snapshotWorkers;
-
-    @Option(names = "--include-table", paramLabel = "REGEX", split = ",",
-            description = "Publish only tables whose SCHEMA.TABLE matches one of these regular expressions (repeatable)")
-    List<String> includeTables = new ArrayList<>();
-
-    @Option(names = "--exclude-table", paramLabel = "REGEX", split = ",",
-            description = "Never publish tables whose SCHEMA.TABLE matches (repeatable); their changes still advance the position")
-    List<String> excludeTables = new ArrayList<>();
-
-    @Option(names = "--exclude-column", paramLabel = "REGEX", split = ",",
-            description = "Leave columns whose SCHEMA.TABLE.COLUMN matches out of before and after (repeatable; key columns stay in the key)")
-    List<String> excludeColumns = new ArrayList<>();
-
-    @Option(names = "--mask-column", paramLabel = "REGEX", split = ",",
-            description = "Publish *** instead of the value of matching SCHEMA.TABLE.COLUMN columns (repeatable)")
-    List<String> maskColumns = new ArrayList<>();
-
-    @Option(names = "--hash-column", paramLabel = "REGEX", split = ",",
-            description = "Publish a salted SHA-256 (hex) instead of the value of matching SCHEMA.TABLE.COLUMN columns (repeatable)")
-    List<String> hashColumns = new ArrayList<>();
-
-    @Option(names = "--hash-salt", paramLabel = "SALT", description = "The secret salt of --hash-column (prefer env PGCDC_HASH_SALT)")
-    String hashSalt;
+    @Mixin
+    private ChangeRuleOptions ruleOptions;
 
     @Option(names = "--metrics-port", paramLabel = "PORT",
             description = "Serve Prometheus metrics on /metrics, health on /health/live and /health/ready, and the live view of changes "
@@ -211,7 +180,7 @@ final class CaptureCommand implements Callable<Integer> {
         if (transactionInterval.isNegative() || transactionInterval.isZero()) {
             throw new CdcException(CdcException.Kind.CONFIGURATION, "--transaction-interval must be positive, e.g. 100ms");
         }
-        rules = ChangeRulesConfig.of(includeTables, excludeTables, excludeColumns, maskColumns, hashColumns, hashSalt);
+        rules = ruleOptions.toConfig();
         PrintWriter out = spec.commandLine().getOut();
         keys = ValueFormat.parse(keyFormat, "--key-format");
         values = ValueFormat.parse(valueFormat, "--value-format");
@@ -398,8 +367,7 @@ final class CaptureCommand implements Callable<Integer> {
     }
 
     private Plan notifyPlan(DatabaseConfig databaseConfig) {
-        rejectOptionsOfOtherMode(snapshot != null || snapshotChunkRows != null || snapshotWorkers != null,
-                "--snapshot, --snapshot-chunk-rows, --snapshot-workers");
+        rejectOptionsOfOtherMode(snapshotOptions.given(), "--snapshot, --snapshot-chunk-rows, --snapshot-workers");
         rejectOptionsOfOtherMode(topicPrefix != null || noTombstones || pollInterval != null || slot != null
                 || publication != null || heartbeatInterval != null || transactionTopic || skippedOperations != null
                 || valueFormat != null || keyFormat != null,
@@ -423,7 +391,7 @@ final class CaptureCommand implements Callable<Integer> {
         TriggerCaptureConfig trigger = new TriggerCaptureConfig(topicPrefix, !noTombstones, pollInterval, batchSize,
                 SkippedOperations.parse(skippedOperations));
         List<String> topics = TriggerSource.topicsOfCapturedTables(databaseConfig, trigger);
-        SnapshotConfig snapshotConfig = snapshotConfig();
+        SnapshotConfig snapshotConfig = snapshotOptions.toConfig();
         return new Plan(stored -> exactlyOnce ? Snapshots.triggerExactlyOnce(databaseConfig, trigger, snapshotConfig, stored)
                 : Snapshots.trigger(databaseConfig, trigger, snapshotConfig), topics,
                 "journal pgcdc.journal -> topics " + topics, OffsetsTopic.name(trigger.topicPrefix()), "journal", () -> { });
@@ -435,18 +403,12 @@ final class CaptureCommand implements Callable<Integer> {
         LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, topicPrefix, !noTombstones, heartbeatInterval,
                 transactionTopic, onBadRecord, SkippedOperations.parse(skippedOperations));
         List<String> topics = LogicalSource.topicsOfPublishedTables(databaseConfig, logical);
-        SnapshotConfig snapshotConfig = snapshotConfig();
+        SnapshotConfig snapshotConfig = snapshotOptions.toConfig();
         return new Plan(stored -> exactlyOnce ? Snapshots.logicalExactlyOnce(databaseConfig, logical, snapshotConfig, stored)
                 : Snapshots.logical(databaseConfig, logical, snapshotConfig), topics,
                 "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics,
                 OffsetsTopic.name(logical.topicPrefix()), logical.slot(),
                 () -> LogicalSource.awaitSlotReleased(databaseConfig, logical.slot(), SLOT_RELEASE_TIMEOUT));
-    }
-
-    private SnapshotConfig snapshotConfig() {
-        SnapshotConfig defaults = SnapshotConfig.defaults();
-        return new SnapshotConfig(snapshot, snapshotChunkRows == null ? defaults.chunkRows() : snapshotChunkRows,
-                snapshotWorkers == null ? defaults.workers() : snapshotWorkers);
     }
 
     /**
