@@ -4,37 +4,21 @@ import dev.pgcdc.config.BadRecordPolicy;
 import dev.pgcdc.config.ChangeRulesConfig;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.KafkaConfig;
-import dev.pgcdc.config.LogicalCaptureConfig;
 import dev.pgcdc.config.NotifyCaptureConfig;
 import dev.pgcdc.config.TriggerCaptureConfig;
 import dev.pgcdc.error.CdcException;
-import dev.pgcdc.event.SkippedOperations;
 import dev.pgcdc.event.ValueFormat;
 import dev.pgcdc.observe.Observation;
-import dev.pgcdc.observe.SourceProbe;
 import dev.pgcdc.pipeline.Capture;
-import dev.pgcdc.schema.ConnectFormattingSink;
-import dev.pgcdc.sink.Sink;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaHealth;
-import dev.pgcdc.sink.kafka.KafkaSink;
 import dev.pgcdc.snapshot.ProgressDisplay;
-import dev.pgcdc.snapshot.SnapshotConfig;
 import dev.pgcdc.snapshot.SnapshotSource;
-import dev.pgcdc.snapshot.Snapshots;
-import dev.pgcdc.sink.kafka.OffsetsTopic;
-import dev.pgcdc.sink.kafka.TransactionalKafkaSink;
 import dev.pgcdc.source.Catalog;
 import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.PostgresErrors;
 import dev.pgcdc.source.Source;
-import dev.pgcdc.source.logical.LogicalSource;
-import dev.pgcdc.source.notify.NotifySource;
-import dev.pgcdc.source.trigger.TriggerSource;
-import dev.pgcdc.transform.RuleSink;
 import dev.pgcdc.standby.ActiveLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,14 +30,12 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /** {@code pgcdc capture}: streams changes from PostgreSQL into Kafka until stopped. */
 @Command(name = "capture", description = "Stream changes from PostgreSQL into Kafka until Ctrl-C / SIGTERM.",
@@ -65,11 +47,6 @@ import java.util.function.Function;
                 "  trigger, logical  --exactly-once, --transaction-interval, --standby",
                 "%nExample: pgcdc capture --mode logical --db jdbc:postgresql://localhost:5432/shop --kafka localhost:9092"})
 final class CaptureCommand implements Callable<Integer> {
-
-    private static final Logger log = LoggerFactory.getLogger(CaptureCommand.class);
-
-    /** How long a new active capture waits for the previous one's walsender to end: its wal_sender_timeout, and some. */
-    private static final Duration SLOT_RELEASE_TIMEOUT = Duration.ofSeconds(90);
 
     @Mixin
     DatabaseOptions database;
@@ -141,7 +118,7 @@ final class CaptureCommand implements Callable<Integer> {
     BadRecordPolicy onBadRecord;
 
     @Mixin
-    private SnapshotOptions snapshotOptions;
+    SnapshotOptions snapshotOptions;
 
     @Mixin
     private ChangeRuleOptions ruleOptions;
@@ -168,11 +145,6 @@ final class CaptureCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    /** The filters and masks of this run, validated at start. */
-    private ChangeRulesConfig rules;
-    private ValueFormat keys;
-    private ValueFormat values;
-
     @Override
     public Integer call() throws InterruptedException {
         DatabaseConfig databaseConfig = database.toConfig();
@@ -180,35 +152,32 @@ final class CaptureCommand implements Callable<Integer> {
         if (transactionInterval.isNegative() || transactionInterval.isZero()) {
             throw new CdcException(CdcException.Kind.CONFIGURATION, "--transaction-interval must be positive, e.g. 100ms");
         }
-        rules = ruleOptions.toConfig();
+        ChangeRulesConfig rules = ruleOptions.toConfig();
         PrintWriter out = spec.commandLine().getOut();
-        keys = ValueFormat.parse(keyFormat, "--key-format");
-        values = ValueFormat.parse(valueFormat, "--value-format");
-        Plan plan = switch (mode) {
-            case notify -> notifyPlan(databaseConfig);
-            case trigger -> triggerPlan(databaseConfig);
-            case logical -> logicalPlan(databaseConfig);
-        };
-
-        KafkaClusterCheck.verifyReachable(kafkaConfig, kafka.timeout);
-        List<String> topics = new ArrayList<>(plan.topics());
-        if (onBadRecord == BadRecordPolicy.DLQ) {
-            plan.topics().stream().map(BadRecordPolicy::deadLetterTopic).forEach(topics::add);
+        ValueFormat keys = ValueFormat.parse(keyFormat, "--key-format");
+        ValueFormat values = ValueFormat.parse(valueFormat, "--value-format");
+        CompletableFuture<KafkaClusterCheck> cluster = CaptureWiring.checkClusterInBackground(kafkaConfig, kafka.timeout);
+        CapturePlan plan;
+        try {
+            plan = CapturePlan.of(this, databaseConfig);
+        } catch (RuntimeException e) {
+            CaptureWiring.closeWhenDone(cluster);
+            throw e;
         }
-        KafkaClusterCheck.ensureTopics(kafkaConfig, topics, kafka.timeout);
-        out.println(largeRecordNotice(KafkaSink.maxMessageBytes(kafkaConfig, plan.topics(), kafka.timeout)));
+        CaptureWiring wiring = new CaptureWiring(this, databaseConfig, kafkaConfig, kafka.timeout, rules, keys, values);
+        wiring.prepareTopics(cluster, plan, out);
         PrintWriter err = spec.commandLine().getErr();
         // what names this capture, to Kafka as its transactional.id and to other instances as the active lock
         String identity = exactlyOnce || standby ? "pgcdc-" + mode + "-" + databaseName(databaseConfig) + "-" + plan.origin() : null;
         AtomicReference<Capture> running = new AtomicReference<>();
         AtomicBoolean lockLost = new AtomicBoolean();
         try (ActiveLock ignored = standby ? awaitActive(databaseConfig, identity, plan, out, running, lockLost) : null) {
-            return capture(databaseConfig, kafkaConfig, plan, identity, out, err, running, lockLost);
+            return capture(wiring, databaseConfig, kafkaConfig, plan, identity, out, err, running, lockLost);
         }
     }
 
     /** Waits until this process is the active capture of its setup (and, in logical mode, the slot is free). */
-    private ActiveLock awaitActive(DatabaseConfig databaseConfig, String identity, Plan plan, PrintWriter out,
+    private ActiveLock awaitActive(DatabaseConfig databaseConfig, String identity, CapturePlan plan, PrintWriter out,
                                    AtomicReference<Capture> running, AtomicBoolean lockLost) throws InterruptedException {
         ActiveLock lock = ActiveLock.acquire(databaseConfig, identity, notice -> {
             out.println(notice);
@@ -229,36 +198,18 @@ final class CaptureCommand implements Callable<Integer> {
         }
     }
 
-    private int capture(DatabaseConfig databaseConfig, KafkaConfig kafkaConfig, Plan plan, String identity, PrintWriter out,
-                        PrintWriter err, AtomicReference<Capture> running, AtomicBoolean lockLost) throws InterruptedException {
-        Observation observation;
-        AtomicReference<Source> opened = new AtomicReference<>();
+    private int capture(CaptureWiring wiring, DatabaseConfig databaseConfig, KafkaConfig kafkaConfig, CapturePlan plan, String identity,
+                        PrintWriter out, PrintWriter err, AtomicReference<Capture> running, AtomicBoolean lockLost)
+            throws InterruptedException {
         Consumer<String> notices = notice -> {
             err.println("pgcdc: " + notice);
             err.flush();
         };
-        Capture capture;
-        KafkaHealth watched;
-        if (exactlyOnce) {
-            TransactionalKafkaSink sink = openExactlyOnce(kafkaConfig, plan, identity, out, opened, notices);
-            watched = sink;
-            observation = metricsPort == null ? null : observe(databaseConfig, sink, running, opened.get());
-            capture = Capture.startExactlyOnce(opened.get(), decorated(observation == null ? sink : observation.sink(), databaseConfig),
-                    sink, transactionInterval);
-        } else {
-            opened.set(plan.source().apply(null));
-            KafkaSink sink;
-            try {
-                sink = new KafkaSink(kafkaConfig, plan.topics(), notices);
-            } catch (RuntimeException e) {
-                opened.get().close();
-                throw e;
-            }
-            watched = sink;
-            observation = metricsPort == null ? null : observe(databaseConfig, sink, running, opened.get());
-            capture = Capture.start(opened.get(), decorated(observation == null ? sink : observation.sink(), databaseConfig), onBadRecord);
-        }
-        Source source = opened.get();
+        CaptureWiring.Started started = wiring.start(plan, identity, out, notices, running);
+        Capture capture = started.capture();
+        Source source = started.source();
+        Observation observation = started.observation();
+        KafkaHealth watched = started.kafka();
         running.set(capture);
         out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
                 + kafkaConfig.bootstrapServers() + (exactlyOnce ? " exactly once" : "") + ". Ctrl-C to stop."
@@ -295,136 +246,11 @@ final class CaptureCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private <S extends Sink & KafkaHealth> Observation observe(DatabaseConfig databaseConfig, S sink, AtomicReference<Capture> running,
-                                                               Source source) {
-        SourceProbe.Kind kind = switch (mode) {
-            case notify -> SourceProbe.Kind.NOTIFY;
-            case trigger -> SourceProbe.Kind.TRIGGER;
-            case logical -> SourceProbe.Kind.LOGICAL;
-        };
-        String probedSlot = mode == CaptureMode.logical ? new LogicalCaptureConfig(slot, null, null, true, null, false).slot() : null;
-        try {
-            return Observation.start(metricsPort, databaseConfig, kind, probedSlot, sink,
-                    () -> running.get() == null || running.get().isRunning());
-        } catch (RuntimeException e) {
-            sink.close();
-            source.close();
-            throw e;
-        }
-    }
-
-    /** One line saying what happens to a change larger than the smallest topic limit. */
-    private String largeRecordNotice(Map<String, Integer> limits) {
-        if (limits.isEmpty()) {
-            return "Kafka topics' size limits unknown.";
-        }
-        Map.Entry<String, Integer> smallest = Collections.min(limits.entrySet(), Map.Entry.comparingByValue());
-        String outcome = switch (onBadRecord) {
-            case FAIL -> "stops capture (--on-bad-record fail)";
-            case DLQ -> "goes to TOPIC.dlq as a summary (--on-bad-record dlq)";
-            case SKIP -> "is logged and skipped (--on-bad-record skip)";
-        };
-        return "Kafka takes records up to " + smallest.getValue() + " bytes (max.message.bytes of " + smallest.getKey()
-                + (limits.size() > 1 ? ", the smallest limit" : "") + "); a larger change " + outcome + ".";
-    }
-
-    /**
-     * Starts the transactional producer first (it fences an older instance and aborts what that one left open),
-     * then reads the stored position and opens the source after it.
-     */
-    private TransactionalKafkaSink openExactlyOnce(KafkaConfig kafkaConfig, Plan plan, String transactionalId, PrintWriter out,
-                                                   AtomicReference<Source> opened, Consumer<String> notices) {
-        OffsetsTopic.ensure(kafkaConfig, plan.offsetsTopic(), kafka.timeout);
-        TransactionalKafkaSink sink = new TransactionalKafkaSink(kafkaConfig, plan.topics(), transactionalId, plan.offsetsTopic(), notices);
-        try {
-            String stored = OffsetsTopic.read(kafkaConfig, plan.offsetsTopic(), transactionalId, kafka.timeout);
-            out.println("Exactly once: transactional.id " + transactionalId + ", " + (stored == null
-                    ? "no position stored yet in " + plan.offsetsTopic() : "resuming after the position stored in " + plan.offsetsTopic()) + ".");
-            log.info("Resuming after the position stored in {}: {}", plan.offsetsTopic(), stored);
-            opened.set(plan.source().apply(stored));
-            return sink;
-        } catch (RuntimeException e) {
-            sink.close();
-            throw e;
-        }
-    }
-
     private static String databaseName(DatabaseConfig databaseConfig) {
         try (Connection connection = PostgresConnections.open(databaseConfig, "pgcdc-capture")) {
             return Catalog.currentDatabase(connection);
         } catch (SQLException e) {
             throw PostgresErrors.describe(e, databaseConfig, "reading the database name");
-        }
-    }
-
-    /**
-     * What one mode captures: its source (opened once the checks pass, after a stored position or null), the
-     * topics it writes, a description, where its position is stored with --exactly-once and what it reads from
-     * (slot or journal) to name its transactional.id.
-     */
-    private record Plan(Function<String, Source> source, List<String> topics, String description, String offsetsTopic,
-                        String origin, Runnable awaitFree) {
-    }
-
-    private Plan notifyPlan(DatabaseConfig databaseConfig) {
-        rejectOptionsOfOtherMode(snapshotOptions.given(), "--snapshot, --snapshot-chunk-rows, --snapshot-workers");
-        rejectOptionsOfOtherMode(topicPrefix != null || noTombstones || pollInterval != null || slot != null
-                || publication != null || heartbeatInterval != null || transactionTopic || skippedOperations != null
-                || valueFormat != null || keyFormat != null,
-                "--topic-prefix, --no-tombstones, --poll-interval, --slot, --publication, --heartbeat-interval, --transaction-topic, "
-                        + "--skipped-operations, --value-format, --key-format");
-        NotifyCaptureConfig notify = new NotifyCaptureConfig(channels, topic, keyField);
-        if (exactlyOnce || standby) {
-            throw new CdcException(CdcException.Kind.CONFIGURATION, (exactlyOnce ? "--exactly-once" : "--standby")
-                    + " does not apply to --mode notify: NOTIFY keeps no position to resume from, so a crash or a takeover loses"
-                    + " or repeats changes; use --mode trigger or logical");
-        }
-        return new Plan(stored -> NotifySource.open(databaseConfig, notify), notify.topics(),
-                "NOTIFY on " + notify.channels() + " -> topic(s) " + notify.channels().stream().map(notify::topicFor).distinct().toList(),
-                null, null, () -> { });
-    }
-
-    private Plan triggerPlan(DatabaseConfig databaseConfig) {
-        rejectOptionsOfOtherMode(!channels.isEmpty() || topic != null || keyField != null, "--channel, --topic, --key-field");
-        rejectOptionsOfOtherMode(slot != null || publication != null || heartbeatInterval != null || transactionTopic,
-                "--slot, --publication, --heartbeat-interval, --transaction-topic");
-        TriggerCaptureConfig trigger = new TriggerCaptureConfig(topicPrefix, !noTombstones, pollInterval, batchSize,
-                SkippedOperations.parse(skippedOperations));
-        List<String> topics = TriggerSource.topicsOfCapturedTables(databaseConfig, trigger);
-        SnapshotConfig snapshotConfig = snapshotOptions.toConfig();
-        return new Plan(stored -> exactlyOnce ? Snapshots.triggerExactlyOnce(databaseConfig, trigger, snapshotConfig, stored)
-                : Snapshots.trigger(databaseConfig, trigger, snapshotConfig), topics,
-                "journal pgcdc.journal -> topics " + topics, OffsetsTopic.name(trigger.topicPrefix()), "journal", () -> { });
-    }
-
-    private Plan logicalPlan(DatabaseConfig databaseConfig) {
-        rejectOptionsOfOtherMode(!channels.isEmpty() || topic != null || keyField != null, "--channel, --topic, --key-field");
-        rejectOptionsOfOtherMode(pollInterval != null, "--poll-interval");
-        LogicalCaptureConfig logical = new LogicalCaptureConfig(slot, publication, topicPrefix, !noTombstones, heartbeatInterval,
-                transactionTopic, onBadRecord, SkippedOperations.parse(skippedOperations));
-        List<String> topics = LogicalSource.topicsOfPublishedTables(databaseConfig, logical);
-        SnapshotConfig snapshotConfig = snapshotOptions.toConfig();
-        return new Plan(stored -> exactlyOnce ? Snapshots.logicalExactlyOnce(databaseConfig, logical, snapshotConfig, stored)
-                : Snapshots.logical(databaseConfig, logical, snapshotConfig), topics,
-                "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics,
-                OffsetsTopic.name(logical.topicPrefix()), logical.slot(),
-                () -> LogicalSource.awaitSlotReleased(databaseConfig, logical.slot(), SLOT_RELEASE_TIMEOUT));
-    }
-
-    /**
-     * What capture sends through: the rules (filters, masks) first, as they read the plain envelope, then
-     * Kafka Connect's json-with-schema form when asked, the last step before Kafka; {@code sink} may be the
-     * metered one, which reads either form.
-     */
-    private Sink decorated(Sink sink, DatabaseConfig databaseConfig) {
-        Sink published = keys == ValueFormat.JSON && values == ValueFormat.JSON ? sink
-                : new ConnectFormattingSink(sink, databaseConfig, keys, values);
-        return rules.isEmpty() ? published : new RuleSink(published, rules);
-    }
-
-    private void rejectOptionsOfOtherMode(boolean given, String options) {
-        if (given) {
-            throw new CdcException(CdcException.Kind.CONFIGURATION, options + " do not apply to --mode " + mode);
         }
     }
 }

@@ -26,9 +26,6 @@ public final class Main implements Runnable {
             description = "Detailed logs, and stack traces with errors")
     void setVerbose(boolean verbose) {
         this.verbose = verbose;
-        if (verbose) {
-            Logging.verbose();
-        }
     }
 
     @Option(names = "--config", scope = ScopeType.INHERIT, paramLabel = "FILE",
@@ -77,6 +74,7 @@ public final class Main implements Runnable {
 
     /** Runs one command line and returns its exit code; also the way tests drive the CLI. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        Logging.configure(args);
         Main main = new Main();
         CommandLine commandLine = new CommandLine(main)
                 .setOut(out)

@@ -45,6 +45,26 @@ class CliErrorsIT {
     }
 
     @Test
+    void databaseErrorIsTheOneReportedWhenKafkaIsUnreachableToo() {
+        // capture checks Kafka while it reads which tables it captures: the line must not depend on which answers first
+        CliRun run = CliRun.of("capture", "--mode", "logical", "--db", database.url(), "--user", TestServices.PASSWORD_ROLE,
+                "--password", "not-the-password", "--kafka", "127.0.0.1:1", "--kafka-timeout", "2s");
+        assertOneLineError(run, ExitCodes.CONFIGURATION, "rejected the login of user '" + TestServices.PASSWORD_ROLE + "'");
+    }
+
+    @Test
+    void unreachableKafkaLeavesNoReplicationSlotBehind() throws Exception {
+        TestServices.execute(database, "CREATE TABLE public.parcels (id int PRIMARY KEY)");
+        CliRun setup = CliRun.of("setup", "--db", database.url(), "--user", "postgres", "--mode", "logical", "--table", "public.parcels");
+        assertThat(setup.exitCode()).as(setup.err()).isZero();
+        CliRun run = CliRun.of("capture", "--mode", "logical", "--slot", "unreachable_kafka", "--db", database.url(), "--user", "postgres",
+                "--kafka", "127.0.0.1:1", "--kafka-timeout", "2s");
+        assertOneLineError(run, ExitCodes.UNAVAILABLE, "cannot reach Kafka at 127.0.0.1:1 within 2 s");
+        assertThat(TestServices.query(database, "SELECT count(*)::text FROM pg_replication_slots WHERE slot_name = 'unreachable_kafka'"))
+                .isEqualTo("0");
+    }
+
+    @Test
     void consumeFromUnreachableKafkaIsOneLine() {
         CliRun run = CliRun.of("consume", "--kafka", "127.0.0.1:1", "--kafka-timeout", "2s", "--topic", "sales_channel");
         assertOneLineError(run, ExitCodes.UNAVAILABLE, "cannot reach Kafka at 127.0.0.1:1");

