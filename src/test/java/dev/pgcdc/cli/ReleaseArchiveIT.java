@@ -23,6 +23,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 
@@ -78,6 +80,56 @@ class ReleaseArchiveIT {
 
     /** CI builds no image (no container engine): this keeps the Dockerfile in step with the archive it wraps. */
     @Test
+    void launcherWritesAClassDataArchiveUsesItAndFallsBackSilentlyWhenItIsCorrupt() throws Exception {
+        Path archive = home.resolve("lib/pgcdc.jsa");
+        Path classList = home.resolve("lib/pgcdc.classlist");
+        // what the launcher stamps its files with: the JVM it runs and the jar the classes come from
+        Path jar = home.resolve("lib/pgcdc-" + VERSION + ".jar");
+        String stamp = Path.of(System.getProperty("java.home"), "bin", "java").toRealPath() + " "
+                + Files.getLastModifiedTime(jar).to(TimeUnit.SECONDS) + "\n";
+        try {
+            assertVersionRunsWithClassDataSharing();
+
+            Files.writeString(archive, "not a class data archive");
+            Files.writeString(home.resolve("lib/pgcdc.jsa.stamp"), stamp);
+            assertVersionRunsWithClassDataSharing();
+
+            Files.delete(archive);
+            // what a capture records; a short list keeps the test's dump quick
+            Files.writeString(classList, "java/lang/Object\ndev/pgcdc/cli/Main\npicocli/CommandLine\n");
+            Files.writeString(home.resolve("lib/pgcdc.classlist.stamp"), stamp);
+            assertVersionRunsWithClassDataSharing();
+            await("the launcher's background dump wrote the archive", () -> Files.isRegularFile(archive)
+                    && stamp.equals(readOrEmpty(home.resolve("lib/pgcdc.jsa.stamp"))), Duration.ofSeconds(60));
+            try (PgcdcProcess version = bin(Map.of("PGCDC_CDS", "on", "PGCDC_JAVA_OPTS", "-Xlog:class+load=info"), "--version")) {
+                assertThat(version.awaitExit(Duration.ofSeconds(30))).as(version.output()).isZero();
+                assertThat(version.output()).contains("dev.pgcdc.cli.Main source: shared objects file");
+            }
+        } finally {
+            try (Stream<Path> lib = Files.list(home.resolve("lib"))) {
+                for (Path file : lib.filter(file -> file.getFileName().toString().startsWith("pgcdc.")).toList()) {
+                    Files.delete(file);
+                }
+            }
+        }
+    }
+
+    private static void assertVersionRunsWithClassDataSharing() throws Exception {
+        try (PgcdcProcess version = bin(Map.of("PGCDC_CDS", "on"), "--version")) {
+            assertThat(version.awaitExit(Duration.ofSeconds(30))).as(version.output()).isZero();
+            assertThat(version.output()).isEqualTo("pgcdc " + VERSION);
+        }
+    }
+
+    private static String readOrEmpty(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Test
     void dockerfileRunsTheArchivesLauncherAsNonRootAndChecksReadinessOnTheMetricsPort() throws IOException {
         String dockerfile = Files.readString(Path.of("Dockerfile"));
         assertThat(dockerfile).contains("ADD target/pgcdc-*.tar.gz /opt/", "ENTRYPOINT [\"/opt/pgcdc/bin/pgcdc\"]",
@@ -126,12 +178,20 @@ class ReleaseArchiveIT {
         }
     }
 
-    /** {@code bin/pgcdc ARGS} in its own process, on the Java runtime that runs the tests. */
+    /**
+     * {@code bin/pgcdc ARGS} in its own process, on the Java runtime that runs the tests, without class data
+     * sharing: a capture would record its classes and a later launch dump an archive in the background.
+     */
     private static PgcdcProcess bin(String... args) throws IOException {
+        return bin(Map.of("PGCDC_CDS", "off"), args);
+    }
+
+    private static PgcdcProcess bin(Map<String, String> environment, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(home.resolve("bin/pgcdc").toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(unpacked.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().putAll(environment);
         return PgcdcProcess.start(builder);
     }
 
