@@ -276,7 +276,7 @@ final class CaptureCommand implements Callable<Integer> {
             capture.close();
         };
         try (Signals ignored = Signals.onStopRequest(stop)) {
-            capture.await();
+            awaitEnd(capture, lockLost);
         } finally {
             capture.close();
             if (observation != null) {
@@ -293,6 +293,23 @@ final class CaptureCommand implements Callable<Integer> {
             throw ActiveLock.lostFailure();
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Waits for the capture to end; once the active lock is lost, for {@link ActiveLock#STOP_TIMEOUT} more at
+     * most: a capture cut off the network may be stuck in a read from PostgreSQL that nothing ends, and another
+     * capture is taking over, so this process ends without it.
+     */
+    private static void awaitEnd(Capture capture, AtomicBoolean lockLost) throws InterruptedException {
+        long lostAt = 0;
+        while (!capture.await(ActiveLock.CHECK_INTERVAL)) {
+            if (lockLost.get() && lostAt == 0) {
+                lostAt = System.nanoTime();
+            } else if (lostAt != 0 && System.nanoTime() - lostAt > ActiveLock.STOP_TIMEOUT.toNanos()) {
+                log.warn("Capture did not stop within {} s of losing the active lock; leaving it behind", ActiveLock.STOP_TIMEOUT.toSeconds());
+                return;
+            }
+        }
     }
 
     private <S extends Sink & KafkaHealth> Observation observe(DatabaseConfig databaseConfig, S sink, AtomicReference<Capture> running,
