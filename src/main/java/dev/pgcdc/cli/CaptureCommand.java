@@ -19,6 +19,8 @@ import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.PostgresErrors;
 import dev.pgcdc.source.Source;
 import dev.pgcdc.standby.ActiveLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -47,6 +49,7 @@ import java.util.function.Consumer;
                 "  trigger, logical  --exactly-once, --transaction-interval, --standby",
                 "%nExample: pgcdc capture --mode logical --db jdbc:postgresql://localhost:5432/shop --kafka localhost:9092"})
 final class CaptureCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(CaptureCommand.class);
 
     @Mixin
     DatabaseOptions database;
@@ -227,7 +230,7 @@ final class CaptureCommand implements Callable<Integer> {
             capture.close();
         };
         try (Signals ignored = Signals.onStopRequest(stop)) {
-            capture.await();
+            awaitEnd(capture, lockLost);
         } finally {
             capture.close();
             if (observation != null) {
@@ -244,6 +247,23 @@ final class CaptureCommand implements Callable<Integer> {
             throw ActiveLock.lostFailure();
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Waits for the capture to end; once the active lock is lost, for {@link ActiveLock#STOP_TIMEOUT} more at
+     * most: a capture cut off the network may be stuck in a read from PostgreSQL that nothing ends, and another
+     * capture is taking over, so this process ends without it.
+     */
+    private static void awaitEnd(Capture capture, AtomicBoolean lockLost) throws InterruptedException {
+        long lostAt = 0;
+        while (!capture.await(ActiveLock.CHECK_INTERVAL)) {
+            if (lockLost.get() && lostAt == 0) {
+                lostAt = System.nanoTime();
+            } else if (lostAt != 0 && System.nanoTime() - lostAt > ActiveLock.STOP_TIMEOUT.toNanos()) {
+                log.warn("Capture did not stop within {} s of losing the active lock; leaving it behind", ActiveLock.STOP_TIMEOUT.toSeconds());
+                return;
+            }
+        }
     }
 
     private static String databaseName(DatabaseConfig databaseConfig) {

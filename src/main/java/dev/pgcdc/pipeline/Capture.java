@@ -75,6 +75,20 @@ public final class Capture implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #await()}, for at most {@code timeout}; false when the capture still runs (its thread may be
+     * stuck in I/O no interrupt ends, such as a read from a silent network).
+     */
+    public boolean await(Duration timeout) throws InterruptedException {
+        if (!finished.await(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+            return false;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return true;
+    }
+
     /** How many changes the sink has acknowledged so far. */
     public long delivered() {
         return pipeline.delivered();

@@ -34,7 +34,14 @@ public final class ActiveLock implements AutoCloseable {
     /** The advisory lock's first key, "pgcd": keeps pgcdc's locks apart from an application's own. */
     private static final int NAMESPACE = 0x70676364;
     private static final String APPLICATION_PREFIX = "pgcdc-active ";
-    static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * How long a capture that lost the lock may take to stop before its process ends without it: cut off the
+     * network, its reads from PostgreSQL may never return, and another capture is taking over meanwhile.
+     */
+    public static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    /** How long the session's statements may wait for PostgreSQL (all are instant): a silent network fails them. */
+    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(10);
     /**
      * How long PostgreSQL keeps the lock's session once the holder stops touching it (it does every
      * {@link #CHECK_INTERVAL}): a holder cut off the network by something that keeps the TCP connection up (a
@@ -62,7 +69,7 @@ public final class ActiveLock implements AutoCloseable {
      */
     public static ActiveLock acquire(DatabaseConfig database, String identity, Consumer<String> notices, Runnable lost)
             throws InterruptedException {
-        Connection session = PostgresConnections.open(database, applicationName());
+        Connection session = PostgresConnections.open(database, applicationName(), SOCKET_TIMEOUT);
         try {
             boolean told = false;
             while (!tryLock(session, identity)) {
@@ -180,7 +187,7 @@ public final class ActiveLock implements AutoCloseable {
 
     /** What ends the owner's capture when the lock's session was lost while held. */
     public static CdcException lostFailure() {
-        return new CdcException(CdcException.Kind.UNAVAILABLE, "lost the connection that holds the active capture's lock: "
-                + "stopping, so that a standby takes over (run this one again to be the next standby)");
+        return new CdcException(CdcException.Kind.UNAVAILABLE, "lost the connection to PostgreSQL that holds the active capture's"
+                + " lock; another capture may take over: stopping (run this one again to be the next standby)");
     }
 }
