@@ -1,8 +1,11 @@
 package dev.pgcdc.snapshot;
 
+import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.TableId;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
@@ -67,9 +70,21 @@ final class ChunkWindow {
         }
     }
 
-    /** Whether the chunk row with this key is superseded by the stream. */
-    boolean superseded(String key) {
-        return truncated || changed.contains(key);
+    /** The chunk's events whose keys the stream did not change while the window was open. */
+    List<ChangeEvent> unsuperseded(List<ChangeEvent> events) {
+        if (truncated) {
+            return List.of();
+        }
+        if (changed.isEmpty()) {
+            return events;
+        }
+        List<ChangeEvent> kept = new ArrayList<>(events.size());
+        for (ChangeEvent event : events) {
+            if (!changed.contains(event.key())) {
+                kept.add(event);
+            }
+        }
+        return kept;
     }
 
     /** Set by the worker before it writes the high watermark, so it is there when the stream reaches it. */

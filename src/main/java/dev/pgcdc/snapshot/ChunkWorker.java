@@ -15,9 +15,10 @@ import java.util.function.Function;
 
 /**
  * Reads the key ranges a {@link ChunkPlan} hands out, on a connection of its own, each chunk in a watermark
- * window: asks the pipeline thread to open the chunk's window, reads the chunk, hands it over and writes its
- * high watermark. It reads its next chunk while the previous one waits for its watermark, and never holds
- * more than those two. Several workers share one plan, so they read one table's chunks in parallel.
+ * window: asks the pipeline thread to open the chunk's window, reads the chunk into its events, hands them
+ * over and writes its high watermark. It reads its next chunk while the previous one waits for its watermark,
+ * and never holds more than those two. Several workers share one plan, so they read one table's chunks in
+ * parallel.
  */
 final class ChunkWorker implements Callable<Void> {
 
@@ -27,9 +28,12 @@ final class ChunkWorker implements Callable<Void> {
     private final ChunkPlan plan;
     private final HighWatermark watermark;
     private final Function<TableId, ChunkWindow> windows;
+    private final SnapshotEvents events;
 
-    ChunkWorker(DatabaseConfig database, ChunkPlan plan, HighWatermark watermark, Function<TableId, ChunkWindow> windows) {
+    ChunkWorker(DatabaseConfig database, ChunkPlan plan, HighWatermark watermark, Function<TableId, ChunkWindow> windows,
+                SnapshotEvents events) {
         this.database = database;
+        this.events = events;
         this.plan = plan;
         this.watermark = watermark;
         this.windows = windows;
@@ -46,7 +50,7 @@ final class ChunkWorker implements Callable<Void> {
                     ChunkWindow window = windows.apply(table);
                     window.awaitOpened();
                     Chunk chunk = read(connection, task.chunks(), range);
-                    log.debug("Read a chunk of {} rows of {} in {}", chunk.rows().size(), table, range);
+                    log.debug("Read a chunk of {} rows of {} in {}", chunk.events().size(), table, range);
                     window.read(chunk);
                     watermark.write(connection, window.id());
                     if (previous != null) {
@@ -67,7 +71,7 @@ final class ChunkWorker implements Callable<Void> {
 
     private Chunk read(Connection connection, KeysetChunks chunks, KeyRange range) {
         try {
-            return chunks.read(connection, range);
+            return chunks.read(connection, range, events);
         } catch (SQLException e) {
             throw describe(e, chunks.table());
         }

@@ -1,8 +1,8 @@
 package dev.pgcdc.snapshot;
 
 import dev.pgcdc.error.CdcException;
+import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.event.TableId;
-import dev.pgcdc.event.ZonedTimestamps;
 import dev.pgcdc.source.Catalog;
 import dev.pgcdc.source.PostgresConnections;
 
@@ -26,7 +26,7 @@ import java.util.stream.IntStream;
  */
 final class KeysetChunks {
 
-    /** About 16 MB of row text per chunk (Java strings of mostly Latin-1 text). */
+    /** About 16 MB of row text per chunk (Java strings of mostly Latin-1 text; each event adds its envelope, ~300 bytes). */
     static final long MAX_CHUNK_CHARS = 16L * 1024 * 1024;
     private static final int FETCH_SIZE = 1_000;
     private static final String KEY_TYPES = """
@@ -167,23 +167,25 @@ final class KeysetChunks {
 
     /**
      * The first chunk of {@code range}, in its own read-only transaction: at most {@code chunkRows} rows, fewer
-     * when they reach the memory bound; {@link Chunk#rest()} says what is left of the range.
+     * when they reach the memory bound; {@link Chunk#rest()} says what is left of the range. Each row becomes
+     * its event here, on the reading worker's thread.
      */
-    Chunk read(Connection connection, KeyRange range) throws SQLException {
+    Chunk read(Connection connection, KeyRange range, SnapshotEvents events) throws SQLException {
         connection.setAutoCommit(false);
         try (PreparedStatement query = connection.prepareStatement(select + condition(range) + filter + " ORDER BY " + keys + " LIMIT ?")) {
             query.setFetchSize(FETCH_SIZE);
             int parameter = bind(query, range);
             query.setInt(parameter, chunkRows);
-            List<String> rows = new ArrayList<>();
+            List<ChangeEvent> rows = new ArrayList<>();
+            long readAt = System.currentTimeMillis();
             List<String> lastKey = null;
             long chars = 0;
             boolean full = false;
             try (ResultSet result = query.executeQuery()) {
                 while (result.next()) {
                     // timestamptz values as streamed changes carry them: UTC with a Z
-                    String row = ZonedTimestamps.inColumns(result.getString(1), zonedColumns);
-                    rows.add(row);
+                    String row = RowTimestamps.inColumns(result.getString(1), zonedColumns);
+                    rows.add(events.read(table, keyColumns, row, readAt));
                     chars += row.length();
                     lastKey = new ArrayList<>(keyColumns.size());
                     for (int i = 0; i < keyColumns.size(); i++) {
@@ -199,7 +201,7 @@ final class KeysetChunks {
             boolean more = full || rows.size() >= chunkRows;
             KeyRange covered = more ? new KeyRange(range.lo(), lastKey) : range;
             KeyRange rest = more && !lastKey.equals(range.hi()) ? new KeyRange(lastKey, range.hi()) : null;
-            return new Chunk(table, keyColumns, rows, covered, rest, System.currentTimeMillis());
+            return new Chunk(table, rows, covered, rest);
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.event.Json;
 import dev.pgcdc.event.Position;
-import dev.pgcdc.event.RowChange;
 import dev.pgcdc.event.TableId;
 import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.Source;
@@ -102,7 +101,8 @@ public final class SnapshotSource implements Source {
         if (!pending.isEmpty()) {
             ChunkPlan plan = new ChunkPlan(pending, start, null, config.chunkRows());
             for (int i = 0; i < count; i++) {
-                running.add(workers.submit(new ChunkWorker(database, plan, watermark, t -> request(t, false))));
+                running.add(workers.submit(new ChunkWorker(database, plan, watermark, t -> request(t, false),
+                        new SnapshotEvents(envelope, false, System::currentTimeMillis))));
             }
         }
         workers.shutdown();
@@ -235,7 +235,7 @@ public final class SnapshotSource implements Source {
             String where = request.hasNonNull("where") ? request.get("where").asText() : null;
             log.info("On-demand snapshot of {}{} requested", table, where == null ? "" : " where " + where);
             onDemandRunning.add(onDemand.submit(new ChunkWorker(database, new ChunkPlan(List.of(table), Map.of(), where, chunkRows),
-                    watermark, t -> request(t, true))));
+                    watermark, t -> request(t, true), new SnapshotEvents(envelope, true, System::currentTimeMillis))));
         } catch (RuntimeException e) {
             log.warn("Ignored an on-demand snapshot request that is not valid ({}): {}", e.getMessage(), signal);
         }
@@ -246,13 +246,9 @@ public final class SnapshotSource implements Source {
         if (chunk == null) {
             throw new IllegalStateException("the high watermark of chunk " + window.id() + " came before its rows");
         }
+        List<ChangeEvent> rows = window.unsuperseded(chunk.events());
         if (window.incremental()) {
-            for (String row : chunk.rows()) {
-                ChangeEvent event = event(chunk, row, "incremental", null);
-                if (!window.superseded(event.key())) {
-                    events.add(event);
-                }
-            }
+            events.addAll(rows);
             if (chunk.rest() == null && chunk.covered().hi() == null) {
                 log.info("On-demand snapshot of {} read", chunk.table());
             }
@@ -261,40 +257,27 @@ public final class SnapshotSource implements Source {
         }
         TableId table = chunk.table();
         TableProgress before = progress.getOrDefault(table, TableProgress.NOT_STARTED);
-        TableProgress after = before.with(chunk.covered(), chunk.rows().size());
+        TableProgress after = before.with(chunk.covered(), chunk.events().size());
         Map<TableId, TableProgress> next = new LinkedHashMap<>(progress);
         next.put(table, after);
         boolean snapshotEnds = next.values().stream().allMatch(TableProgress::done);
-        List<ChangeEvent> rows = new ArrayList<>(chunk.rows().size());
-        List<String> kept = new ArrayList<>(chunk.rows().size());
-        for (String row : chunk.rows()) {
-            ChangeEvent event = event(chunk, row, "true", null);
-            if (!window.superseded(event.key())) {
-                rows.add(event);
-                kept.add(row);
-            }
-        }
         progress = Map.copyOf(next);
         if (rows.isEmpty()) {
             progressWithoutEvents = true;
         } else {
-            int last = rows.size() - 1;
-            rows.set(last, event(chunk, kept.get(last), snapshotEnds ? "last" : "true", new SnapshotPosition(lastStream, progress)));
+            int first = events.size();
+            events.addAll(rows);
+            int last = events.size() - 1;
+            // The chunk's progress rides on its last row: recorded once Kafka has every row up to it.
+            events.set(last, SnapshotEvents.marked(events.get(last), snapshotEnds ? "last" : "true", new SnapshotPosition(lastStream, progress)));
             if (!firstEmitted) {
-                rows.set(0, event(chunk, kept.get(0), "first", rows.get(0).position()));
+                events.set(first, SnapshotEvents.marked(rows.get(0), "first", events.get(first).position()));
                 firstEmitted = true;
             }
-            events.addAll(rows);
         }
-        status.chunkEmitted(table, chunk.rows().size(), after.done());
-        log.debug("Emitted a chunk of {}: {} row(s), {} superseded by the stream", table, rows.size(), chunk.rows().size() - rows.size());
+        status.chunkEmitted(table, chunk.events().size(), after.done());
+        log.debug("Emitted a chunk of {}: {} row(s), {} superseded by the stream", table, rows.size(), chunk.events().size() - rows.size());
         window.emitted();
-    }
-
-    private ChangeEvent event(Chunk chunk, String row, String marker, Position position) {
-        RowChange read = new RowChange(RowChange.Op.READ, chunk.table(), null, row, chunk.keyColumns(), 0, chunk.readAtMillis(),
-                null, List.of(), List.of(), null);
-        return envelope.snapshotEvent(read, marker, System.currentTimeMillis(), position);
     }
 
     private static ChangeEvent withPosition(ChangeEvent event, Position position) {

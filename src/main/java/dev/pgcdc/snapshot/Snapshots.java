@@ -28,7 +28,8 @@ import java.util.function.Supplier;
 /**
  * Opens a mode's source with the snapshot its {@link SnapshotMode} asks for: decides from the progress table
  * (and, in {@code logical} mode, from whether the slot exists yet) whether to start, resume or skip, records
- * the plan before the stream starts, then wraps the source in a {@link SnapshotSource}.
+ * the plan before the stream starts (in {@code logical} mode on a first start: before the slot is created),
+ * then wraps the source in a {@link SnapshotSource}.
  */
 public final class Snapshots {
 
@@ -63,21 +64,25 @@ public final class Snapshots {
 
     private static Source logical(DatabaseConfig database, LogicalCaptureConfig config, SnapshotConfig snapshot,
                                   Supplier<Source> openStream, Map<TableId, TableProgress> inKafka) {
+        String capture = "logical:" + config.slot();
         boolean firstStart;
+        Plan firstPlan = null;
         try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME)) {
             firstStart = !slotExists(connection, config.slot());
+            if (firstStart) {
+                // Recorded before the slot exists: a later start finds the slot and takes the run for a later
+                // one, so a kill between the slot's creation and this record would skip the snapshot for good.
+                firstPlan = plan(connection, capture, publishedTables(connection, config.publication()), true, snapshot.mode(), inKafka);
+                requireLogicalMessages(connection, firstPlan);
+            }
         } catch (SQLException e) {
             throw PostgresErrors.describe(e, database, "preparing the snapshot");
         }
-        // The source's own checks (privileges, keys, server settings) come first: their messages say more.
         Source stream = openStream.get();
         try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME)) {
-            List<TableId> tables = publishedTables(connection, config.publication());
-            Plan plan = plan(connection, "logical:" + config.slot(), tables, firstStart, snapshot.mode(), inKafka);
-            if (plan != null && serverVersion(connection) < 140000) {
-                throw new CdcException(CdcException.Kind.CONFIGURATION, "snapshots in logical mode need PostgreSQL 14 or later"
-                        + " (watermarks travel as logical messages); start with --snapshot no_data, or use --mode trigger");
-            }
+            Plan plan = firstStart ? firstPlan
+                    : plan(connection, capture, publishedTables(connection, config.publication()), false, snapshot.mode(), inKafka);
+            requireLogicalMessages(connection, plan);
             DebeziumEnvelope envelope = new DebeziumEnvelope(config.topicPrefix(), Catalog.currentDatabase(connection), Version.VALUE,
                     config.tombstones());
             return wrap(stream, plan, database, envelope, snapshot, HighWatermark.LOGICAL_MESSAGE);
@@ -87,6 +92,13 @@ public final class Snapshots {
         } catch (RuntimeException e) {
             stream.close();
             throw e;
+        }
+    }
+
+    private static void requireLogicalMessages(Connection connection, Plan plan) throws SQLException {
+        if (plan != null && serverVersion(connection) < 140000) {
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "snapshots in logical mode need PostgreSQL 14 or later"
+                    + " (watermarks travel as logical messages); start with --snapshot no_data, or use --mode trigger");
         }
     }
 
