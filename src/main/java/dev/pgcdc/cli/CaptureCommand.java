@@ -79,7 +79,7 @@ final class CaptureCommand implements Callable<Integer> {
     boolean noTombstones;
 
     @Option(names = "--poll-interval", paramLabel = "DURATION", converter = DurationConverter.class,
-            description = "trigger: pause between two journal reads, the longest a change waits to be read (default: 20ms)")
+            description = "trigger: the longest an idle capture waits for a writer's wake-up before it reads anyway (default: 1s)")
     Duration pollInterval;
 
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "500",

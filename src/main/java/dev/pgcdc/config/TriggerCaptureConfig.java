@@ -11,8 +11,9 @@ import java.time.Duration;
  * @param topicPrefix  topics are {@code <prefix>.<schema>.<table>} (flag {@code --topic-prefix}, default
  *                     {@code pgcdc})
  * @param tombstones   follow each delete with a tombstone (flag {@code --no-tombstones} turns it off)
- * @param pollInterval the pause between two journal batches (flag {@code --poll-interval}, default 20ms):
- *                     the longest a change waits before it is read; each read is two short queries
+ * @param pollInterval how long an idle capture waits for a writer's wake-up before it reads the journal
+ *                     anyway (flag {@code --poll-interval}, default 1s): a safety net, since writers wake an
+ *                     idle capture up and a busy one reads batch after batch without pausing
  * @param batchSize    journal rows read per query (flag {@code --batch-size}, default 500)
  * @param skippedOperations the kinds of change not published (flag {@code --skipped-operations}, default none)
  */
@@ -35,10 +36,10 @@ public record TriggerCaptureConfig(String topicPrefix, boolean tombstones, Durat
         }
         skippedOperations = skippedOperations == null ? SkippedOperations.NONE : skippedOperations;
         if (pollInterval == null) {
-            pollInterval = Duration.ofMillis(20);
+            pollInterval = Duration.ofSeconds(1);
         }
         if (pollInterval.isNegative() || pollInterval.isZero()) {
-            throw new CdcException(CdcException.Kind.CONFIGURATION, "--poll-interval must be positive, e.g. 20ms");
+            throw new CdcException(CdcException.Kind.CONFIGURATION, "--poll-interval must be positive, e.g. 1s");
         }
         if (batchSize < 1 || batchSize > 100_000) {
             throw new CdcException(CdcException.Kind.CONFIGURATION, "--batch-size must be between 1 and 100000, got " + batchSize);

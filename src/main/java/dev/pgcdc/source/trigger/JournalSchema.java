@@ -125,7 +125,7 @@ public final class JournalSchema {
                         JOIN pg_class c ON c.oid = t.tgrelid
                         JOIN pg_proc p ON p.oid = t.tgfoid
                         JOIN pg_namespace n ON n.oid = p.pronamespace
-                        WHERE n.nspname = 'pgcdc'""")) {
+                        WHERE n.nspname = 'pgcdc' AND c.relnamespace <> n.oid""")) {
                     while (triggers.next()) {
                         TableId table = new TableId(triggers.getString(1), triggers.getString(2));
                         drops.add("DROP TRIGGER \"" + triggers.getString(3) + "\" ON " + table.quoted());

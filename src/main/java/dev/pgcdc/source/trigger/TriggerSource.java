@@ -68,6 +68,10 @@ public final class TriggerSource implements Source {
     private long lastTransactionEnd;
     private boolean batchHadRows;
     private BatchBoundary batchEnded;
+    /** Whether the last batch had no rows: capture waits for a wake-up before the next. */
+    private boolean idle;
+    private final JournalWakeup wakeup = new JournalWakeup();
+    /** When an idle capture reads again even without a wake-up. */
     private long nextReadNanos;
     /**
      * Snapshot watermarks are reported only when their batch ends: a transaction in the same batch may have
@@ -118,7 +122,7 @@ public final class TriggerSource implements Source {
     }
 
     private static TriggerSource open(DatabaseConfig database, TriggerCaptureConfig config, boolean exactlyOnce, BatchBoundary resumeAfter) {
-        ListeningConnection listening = ListeningConnection.open(database, APPLICATION_NAME, List.of());
+        ListeningConnection listening = ListeningConnection.open(database, APPLICATION_NAME, List.of(JournalWakeup.CHANNEL));
         try {
             Connection connection = listening.get(Duration.ZERO);
             String databaseName = Catalog.currentDatabase(connection);
@@ -156,7 +160,7 @@ public final class TriggerSource implements Source {
         }
         try {
             if (batch == null) {
-                if (!awaitNextBatch(timeout)) {
+                if (!awaitNextBatch(connection, timeout)) {
                     return List.of();
                 }
                 TxSnapshot now = reader.snapshot(connection);
@@ -224,10 +228,11 @@ public final class TriggerSource implements Source {
 
     private List<ChangeEvent> readPage(Connection connection) throws SQLException {
         List<JournalRow> rows = reader.page(connection, batch, lastIdRead, config.batchSize());
+        batchHadRows |= !rows.isEmpty();
         if (rows.size() < config.batchSize()) {
             lastBatch = batch;
             batch = null;
-            nextReadNanos = System.nanoTime() + config.pollInterval().toNanos();
+            batchDone();
         }
         long nowMillis = System.currentTimeMillis();
         List<ChangeEvent> events = new ArrayList<>(rows.size() + 8);
@@ -302,7 +307,7 @@ public final class TriggerSource implements Source {
             watermarksInBatch.clear();
             lastBatch = batch;
             batch = null;
-            nextReadNanos = System.nanoTime() + config.pollInterval().toNanos();
+            batchDone();
         } else if (page.lastId() == page.lastTransactionEnd()) {
             // the page ends with a transaction's last row: a place to commit inside a large batch
             batchEnded = new BatchBoundary(batch.lower(), batch.upper(), page.lastTransactionEnd(), false);
@@ -339,16 +344,33 @@ public final class TriggerSource implements Source {
         }
     }
 
+    private void batchDone() {
+        idle = !batchHadRows;
+        nextReadNanos = System.nanoTime() + config.pollInterval().toNanos();
+    }
+
     /**
-     * Waits (at most {@code timeout}) until the poll interval since the last batch is over; whether it is.
-     * Time is what is awaited here: writers send no wake-up (see journal-install.sql for why).
+     * Whether to read the next batch now: at once after a batch with rows, so batches grow with the load and
+     * nothing waits behind a timer; after an empty one, once more with the wake-up lock taken, and after that,
+     * once a writer's wake-up arrives (waiting at most {@code timeout} in this call) or {@code --poll-interval}
+     * passed without one.
      */
-    private boolean awaitNextBatch(Duration timeout) throws InterruptedException {
-        long untilNextBatch = nextReadNanos - System.nanoTime();
-        if (untilNextBatch > 0) {
-            Thread.sleep(Math.max(1, Math.min(untilNextBatch, timeout.toNanos()) / 1_000_000));
+    private boolean awaitNextBatch(Connection connection, Duration timeout) throws SQLException {
+        if (!idle) {
+            wakeup.release(connection);
+            return true;
         }
-        return System.nanoTime() >= nextReadNanos;
+        if (!wakeup.holds(connection)) {
+            wakeup.take(connection);
+            return true;
+        }
+        long untilNextRead = nextReadNanos - System.nanoTime();
+        boolean woken = untilNextRead <= 0
+                || wakeup.await(connection, Duration.ofNanos(Math.min(untilNextRead, timeout.toNanos())));
+        if (woken) {
+            wakeup.release(connection);
+        }
+        return woken || System.nanoTime() >= nextReadNanos;
     }
 
     private static boolean isSignal(JournalRow row) {
@@ -363,7 +385,8 @@ public final class TriggerSource implements Source {
         try (Statement statement = connection.createStatement();
              ResultSet journal = statement.executeQuery("""
                      SELECT to_regclass('pgcdc.journal') IS NOT NULL,
-                            EXISTS (SELECT FROM pg_attribute WHERE attrelid = to_regclass('pgcdc.journal') AND attname = 'table_oid')""")) {
+                            EXISTS (SELECT FROM pg_attribute WHERE attrelid = to_regclass('pgcdc.journal') AND attname = 'table_oid')
+                              AND to_regprocedure('pgcdc.take_wakeup_lock(int)') IS NOT NULL""")) {
             journal.next();
             if (!journal.getBoolean(1)) {
                 throw new CdcException(CdcException.Kind.CONFIGURATION, "no pgcdc journal in database '" + databaseName

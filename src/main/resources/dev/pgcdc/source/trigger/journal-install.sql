@@ -1,8 +1,11 @@
 -- pgcdc trigger mode: a durable change journal, written by triggers in the same transaction as each
 -- change, so a rolled-back change never appears and nothing is lost while capture is stopped.
--- No NOTIFY wakes capture up: a notifying transaction holds a cluster-wide lock through its commit, which
--- serialised concurrent writers' commits and cut their throughput by more than half (bench/trigger-cost.sh).
--- Capture polls instead.
+-- Wake-up: a notifying transaction holds a cluster-wide lock through its commit, which serialises concurrent
+-- writers' commits (it cut their throughput by more than half when every change notified, bench/trigger-cost.sh).
+-- So a writer notifies only while capture waits for changes, which it says by holding the wake-up lock (an
+-- advisory lock, "pgcd" + "jrnl") exclusively; busy or stopped, it does not hold it, and writers only take and
+-- keep it shared until they end. Capture takes it exclusively only once those writers ended (the lock waits
+-- for them), then reads once more before it waits: a change is either read then or notified.
 -- Idempotent; an advisory lock serialises concurrent setups.
 SELECT pg_advisory_xact_lock(hashtext('pgcdc.setup.trigger'));
 
@@ -44,6 +47,9 @@ BEGIN
             CASE TG_OP WHEN 'INSERT' THEN 'c' WHEN 'UPDATE' THEN 'u' ELSE 'd' END,
             CASE WHEN TG_OP <> 'INSERT' THEN row_to_json(OLD) END,
             CASE WHEN TG_OP <> 'DELETE' THEN row_to_json(NEW) END);
+    IF NOT pg_try_advisory_xact_lock_shared(1885823844, 1785884268) THEN
+        PERFORM pg_notify('pgcdc_journal', '');
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -53,6 +59,36 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     INSERT INTO pgcdc.journal (tx_id, table_oid, table_schema, table_name, op)
     VALUES (txid_current(), TG_RELID, TG_TABLE_SCHEMA, TG_TABLE_NAME, 't');
+    IF NOT pg_try_advisory_xact_lock_shared(1885823844, 1785884268) THEN
+        PERFORM pg_notify('pgcdc_journal', '');
+    END IF;
     RETURN NULL;
+END
+$$;
+
+-- Rows pgcdc writes itself (snapshot watermarks and signals) wake capture up too.
+CREATE OR REPLACE FUNCTION pgcdc.journal_wakeup() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF NOT pg_try_advisory_xact_lock_shared(1885823844, 1785884268) THEN
+        PERFORM pg_notify('pgcdc_journal', '');
+    END IF;
+    RETURN NULL;
+END
+$$;
+DROP TRIGGER IF EXISTS journal_wakeup ON pgcdc.journal;
+CREATE TRIGGER journal_wakeup AFTER INSERT ON pgcdc.journal
+    FOR EACH ROW WHEN (NEW.table_schema = 'pgcdc') EXECUTE FUNCTION pgcdc.journal_wakeup();
+
+-- Capture, about to wait for a wake-up: takes the wake-up lock exclusively once every writer that holds it
+-- shared has ended, or gives up after wait_ms (a long transaction holds it) and reads again.
+CREATE OR REPLACE FUNCTION pgcdc.take_wakeup_lock(wait_ms int) RETURNS boolean
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    PERFORM set_config('lock_timeout', wait_ms || 'ms', true);
+    PERFORM pg_advisory_lock(1885823844, 1785884268);
+    RETURN true;
+EXCEPTION WHEN lock_not_available THEN
+    RETURN false;
 END
 $$;

@@ -1,0 +1,70 @@
+package dev.pgcdc.source.trigger;
+
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * Capture's side of the journal's wake-up (see journal-install.sql): an idle capture holds the wake-up lock
+ * exclusively and blocks on its connection until a writer's NOTIFY arrives; a busy one does not hold it, so
+ * writers under load do not notify and their commits are not serialised. Taking the lock waits for the writers
+ * that hold it shared, which did not notify: the read that follows sees their changes. The lock belongs to the
+ * session, so a new connection starts without it.
+ */
+final class JournalWakeup {
+
+    static final String CHANNEL = "pgcdc_journal";
+    /** How long taking the lock waits for writers' transactions to end before capture reads again instead. */
+    private static final int LOCK_WAIT_MS = 20;
+
+    /** The connection whose session holds the lock, or null. */
+    private Connection lockedOn;
+
+    /** Whether {@code connection}'s session holds the lock: writers notify. */
+    boolean holds(Connection connection) {
+        return lockedOn == connection;
+    }
+
+    /**
+     * Takes the lock once the writers that hold it have ended, or gives up after a short wait; whether it took
+     * it. Either way the journal must be read again before waiting.
+     */
+    boolean take(Connection connection) throws SQLException {
+        try (PreparedStatement take = connection.prepareStatement("SELECT pgcdc.take_wakeup_lock(?)")) {
+            take.setInt(1, LOCK_WAIT_MS);
+            try (ResultSet taken = take.executeQuery()) {
+                taken.next();
+                lockedOn = taken.getBoolean(1) ? connection : null;
+                return lockedOn != null;
+            }
+        }
+    }
+
+    /** Lets the lock go, when held: capture is busy reading, so writers need not notify. */
+    void release(Connection connection) throws SQLException {
+        if (lockedOn != connection) {
+            lockedOn = null;
+            return;
+        }
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_advisory_unlock(1885823844, 1785884268)");
+        }
+        lockedOn = null;
+    }
+
+    /**
+     * Blocks on the connection up to {@code timeout} for a writer's notification, or returns at once when one
+     * came since the last call; whether one did.
+     */
+    boolean await(Connection connection, Duration timeout) throws SQLException {
+        PGNotification[] notifications = connection.unwrap(PGConnection.class)
+                .getNotifications((int) Math.max(1, timeout.toMillis()));
+        return notifications != null && notifications.length > 0;
+    }
+}
