@@ -15,6 +15,7 @@ import dev.pgcdc.observe.SourceProbe;
 import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.schema.ConnectFormattingSink;
 import dev.pgcdc.sink.Sink;
+import dev.pgcdc.sink.TransactionalSink;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaHealth;
 import dev.pgcdc.sink.kafka.KafkaSink;
@@ -243,8 +244,8 @@ final class CaptureCommand implements Callable<Integer> {
             TransactionalKafkaSink sink = openExactlyOnce(kafkaConfig, plan, identity, out, opened, notices);
             watched = sink;
             observation = metricsPort == null ? null : observe(databaseConfig, sink, running, opened.get());
-            capture = Capture.startExactlyOnce(opened.get(), decorated(observation == null ? sink : observation.sink(), databaseConfig),
-                    sink, transactionInterval);
+            TransactionalSink transactions = observation == null ? sink : observation.transactions();
+            capture = Capture.startExactlyOnce(opened.get(), decorated(transactions, databaseConfig), transactions, transactionInterval);
         } else {
             opened.set(plan.source().apply(null));
             KafkaSink sink;
