@@ -12,6 +12,7 @@ import dev.pgcdc.observe.SourceProbe;
 import dev.pgcdc.pipeline.Capture;
 import dev.pgcdc.schema.ConnectFormattingSink;
 import dev.pgcdc.sink.Sink;
+import dev.pgcdc.sink.TransactionalSink;
 import dev.pgcdc.sink.kafka.KafkaClusterCheck;
 import dev.pgcdc.sink.kafka.KafkaHealth;
 import dev.pgcdc.sink.kafka.KafkaSink;
@@ -95,8 +96,8 @@ final class CaptureWiring {
             AtomicReference<Source> opened = new AtomicReference<>();
             TransactionalKafkaSink sink = openExactlyOnce(plan, identity, out, opened, notices);
             Observation observation = observe(sink, running, opened.get());
-            Capture capture = Capture.startExactlyOnce(opened.get(), decorated(observation == null ? sink : observation.sink()),
-                    sink, command.transactionInterval);
+            TransactionalSink transactions = observation == null ? sink : observation.transactions();
+            Capture capture = Capture.startExactlyOnce(opened.get(), decorated(transactions), transactions, command.transactionInterval);
             return new Started(capture, sink, opened.get(), observation);
         }
         CompletableFuture<KafkaSink> producer = inBackground(() -> new KafkaSink(kafkaConfig, plan.topics(), notices));

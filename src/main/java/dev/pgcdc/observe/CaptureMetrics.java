@@ -42,7 +42,8 @@ public final class CaptureMetrics {
     public CaptureMetrics() {
         sendErrors = Counter.builder("pgcdc.kafka.send.errors").description("Changes Kafka finally failed or refused to take")
                 .register(registry);
-        lag = Timer.builder("pgcdc.end.to.end.lag").description("From the change's commit in PostgreSQL to Kafka's acknowledgement")
+        lag = Timer.builder("pgcdc.end.to.end.lag")
+                .description("From the change's commit in PostgreSQL to Kafka's acknowledgement (with --exactly-once: commit)")
                 .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry);
         Gauge.builder("pgcdc.seconds.since.last.event", lastEventMillis, last -> (System.currentTimeMillis() - last.get()) / 1000.0)
@@ -65,7 +66,7 @@ public final class CaptureMetrics {
     TableCounters counters(EnvelopeFacts facts) {
         return counters.computeIfAbsent(new TableOp(facts.table(), facts.op()), key -> new TableCounters(
                 counter("pgcdc.changes.captured", "Changes handed to Kafka", key),
-                counter("pgcdc.changes.published", "Changes Kafka acknowledged", key)));
+                counter("pgcdc.changes.published", "Changes Kafka acknowledged (with --exactly-once: committed)", key)));
     }
 
     void published(EnvelopeFacts facts, TableCounters tableCounters, Position position, long nowMillis) {

@@ -4,20 +4,33 @@ import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.observe.web.LiveFeed;
 import dev.pgcdc.sink.Sink;
 
+import java.util.function.Consumer;
+
 /**
  * Counts what goes through a sink and how long after its commit Kafka acknowledged it, and shows each
- * acknowledged change to the live view; changes nothing.
+ * acknowledged change to the live view; changes nothing. In front of a transactional sink, see
+ * {@link MeteredTransactionalSink}: there a change counts once its transaction commits.
  */
 public final class MeteredSink implements Sink {
 
     private final Sink delegate;
     private final CaptureMetrics metrics;
     private final LiveFeed live;
+    private final Consumer<Runnable> acknowledged;
 
     public MeteredSink(Sink delegate, CaptureMetrics metrics, LiveFeed live) {
+        this(delegate, metrics, live, Runnable::run);
+    }
+
+    /**
+     * @param acknowledged given, from Kafka's callback thread, what counts a change as published once Kafka
+     *                     acknowledged it: runs it at once, or holds it until its transaction commits
+     */
+    MeteredSink(Sink delegate, CaptureMetrics metrics, LiveFeed live, Consumer<Runnable> acknowledged) {
         this.delegate = delegate;
         this.metrics = metrics;
         this.live = live;
+        this.acknowledged = acknowledged;
     }
 
     @Override
@@ -27,9 +40,11 @@ public final class MeteredSink implements Sink {
         counters.captured().increment();
         delegate.send(event, failure -> {
             if (failure == null) {
-                long now = System.currentTimeMillis();
-                metrics.published(facts, counters, event.position(), now);
-                live.seen(event.topic(), event.key(), event.value(), facts.commitMillis(), now);
+                acknowledged.accept(() -> {
+                    long now = System.currentTimeMillis();
+                    metrics.published(facts, counters, event.position(), now);
+                    live.seen(event.topic(), event.key(), event.value(), facts.commitMillis(), now);
+                });
             } else {
                 metrics.sendFailed();
             }

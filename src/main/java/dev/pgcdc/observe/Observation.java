@@ -3,6 +3,7 @@ package dev.pgcdc.observe;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.observe.web.LiveFeed;
 import dev.pgcdc.sink.Sink;
+import dev.pgcdc.sink.TransactionalSink;
 import dev.pgcdc.sink.kafka.KafkaHealth;
 
 import java.time.Duration;
@@ -18,11 +19,11 @@ public final class Observation implements AutoCloseable {
 
     static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
 
-    private final MeteredSink sink;
+    private final Sink sink;
     private final SourceProbe probe;
     private final ObserveServer server;
 
-    private Observation(MeteredSink sink, SourceProbe probe, ObserveServer server) {
+    private Observation(Sink sink, SourceProbe probe, ObserveServer server) {
         this.sink = sink;
         this.probe = probe;
         this.server = server;
@@ -30,7 +31,7 @@ public final class Observation implements AutoCloseable {
 
     /**
      * @param slot            the logical capture's slot; null in the other modes
-     * @param kafka           the Kafka sink, at least once or transactional
+     * @param kafka           the Kafka sink, at least once or transactional (then changes count at commit)
      * @param captureRunning  whether the capture thread still runs
      */
     public static <S extends Sink & KafkaHealth> Observation start(int port, DatabaseConfig database, SourceProbe.Kind kind, String slot, S kafka,
@@ -55,7 +56,8 @@ public final class Observation implements AutoCloseable {
                 }
                 return missing;
             });
-            return new Observation(new MeteredSink(kafka, metrics, live), probe, server);
+            return new Observation(kafka instanceof TransactionalSink transactions ? new MeteredTransactionalSink(transactions, metrics, live)
+                    : new MeteredSink(kafka, metrics, live), probe, server);
         } catch (RuntimeException e) {
             probe.close();
             throw e;
@@ -63,8 +65,19 @@ public final class Observation implements AutoCloseable {
     }
 
     /** The sink capture sends through, so every change is counted. */
-    public MeteredSink sink() {
+    public Sink sink() {
         return sink;
+    }
+
+    /**
+     * With a transactional Kafka sink, the sink capture sends through and commits with: a change counts when
+     * its transaction commits.
+     */
+    public TransactionalSink transactions() {
+        if (sink instanceof TransactionalSink transactions) {
+            return transactions;
+        }
+        throw new IllegalStateException("observing a Kafka sink without transactions");
     }
 
     public int port() {
