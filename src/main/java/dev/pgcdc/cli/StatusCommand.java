@@ -70,7 +70,7 @@ final class StatusCommand implements Callable<Integer> {
         boolean found = mode == null ? slotStatus != null || journal != null
                 : mode == CaptureMode.logical ? slotStatus != null : journal != null;
         List<SkippedTruncates.Running> skipping = found ? SkippedTruncates.running(config) : List.of();
-        List<String> snapshots = found ? ProgressReport.lines(config) : List.of();
+        List<ProgressReport.Table> snapshots = found ? ProgressReport.tables(config) : List.of();
         if (format == Format.json) {
             out.println(StatusJson.render(logicalAsked ? slotName() : null, slotStatus, slotTablesWithoutKey, triggerAsked, journal,
                     skipping, snapshots, attention));
@@ -85,7 +85,9 @@ final class StatusCommand implements Callable<Integer> {
                 out.println("skipped: capture process " + capture.pid() + " (" + capture.application() + ") skipped "
                         + capture.skipped() + " truncate(s) since it started (--skipped-operations): their rows stay downstream");
             }
-            snapshots.forEach(out::println);
+            if (found) {
+                ProgressReport.lines(snapshots).forEach(out::println);
+            }
             attention.forEach(line -> out.println("attention: " + line));
         }
         out.flush();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pgcdc.event.Json;
+import dev.pgcdc.snapshot.ProgressReport;
 import dev.pgcdc.source.SkippedTruncates;
 import dev.pgcdc.source.logical.LogicalSetup.SlotStatus;
 import dev.pgcdc.source.trigger.JournalSchema.Backlog;
@@ -27,10 +28,10 @@ public final class StatusJson {
      * @param journalAsked whether the trigger mode was asked about
      * @param journal    null when it is not installed
      * @param skipping   running captures that skipped truncates (--skipped-operations t)
-     * @param snapshots  one line per table of the last snapshot, as {@code status} prints them
+     * @param snapshots  each capture's snapshot tables, as recorded
      */
     public static String render(String slotName, SlotStatus slot, List<String> slotTablesWithoutKey, boolean journalAsked,
-                                Backlog journal, List<SkippedTruncates.Running> skipping, List<String> snapshots,
+                                Backlog journal, List<SkippedTruncates.Running> skipping, List<ProgressReport.Table> snapshots,
                                 List<String> attention) {
         ObjectNode root = NODES.objectNode();
         if (slotName != null) {
@@ -42,11 +43,28 @@ public final class StatusJson {
         ArrayNode skipped = root.putArray("skipped_truncates");
         skipping.forEach(capture -> skipped.addObject().put("pid", capture.pid()).put("application", capture.application())
                 .put("count", capture.skipped()));
-        ArrayNode snapshotLines = root.putArray("snapshots");
-        snapshots.forEach(snapshotLines::add);
+        ArrayNode snapshotTables = root.putArray("snapshots");
+        snapshots.forEach(table -> snapshotTables.add(snapshot(table)));
         ArrayNode lines = root.putArray("attention");
         attention.forEach(lines::add);
         return Json.write(root);
+    }
+
+    /** Rate and ETA are null: {@code status} reads what was recorded, once, and a rate needs two readings. */
+    private static ObjectNode snapshot(ProgressReport.Table table) {
+        ObjectNode node = NODES.objectNode().put("capture", table.capture()).put("table", table.table())
+                .put("state", table.state()).put("rows_done", table.rowsDone()).put("rows_estimated", table.rowsEstimated())
+                .put("percent", table.percent());
+        if (table.lastKey() == null) {
+            node.putNull("last_key");
+        } else {
+            ArrayNode key = node.putArray("last_key");
+            table.lastKey().forEach(key::add);
+        }
+        node.put("later_ranges_done", table.laterRanges()).put("seconds_since_recorded", table.secondsSinceRecorded());
+        node.putNull("rows_per_second");
+        node.putNull("eta_seconds");
+        return node;
     }
 
     private static ObjectNode logical(String slotName, SlotStatus slot, List<String> tablesWithoutKey) {
