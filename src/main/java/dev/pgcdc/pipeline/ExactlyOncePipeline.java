@@ -52,7 +52,8 @@ final class ExactlyOncePipeline implements Pipeline {
         long restarts = source.restarts();
         try {
             while (!stopping) {
-                List<ChangeEvent> events = source.poll(pollTimeout);
+                // A change waiting for its commit makes the wait end when the commit is due, not a poll later.
+                List<ChangeEvent> events = source.poll(boundaries.untilCommit(System.nanoTime(), pollTimeout));
                 if (source.restarts() != restarts) {
                     if (!source.replaysUncommitted()) {
                         throw new CdcException(CdcException.Kind.UNAVAILABLE, "the connection to PostgreSQL was lost in the middle"

@@ -39,6 +39,18 @@ final class TransactionBoundaries {
         return boundary != null && due(nowNanos);
     }
 
+    /**
+     * How long a wait for more changes may last so a commit is not late: until the interval ends when a
+     * boundary is waiting to be committed, {@code max} otherwise (nothing to commit, or the size bound is met).
+     */
+    Duration untilCommit(long nowNanos, Duration max) {
+        if (boundary == null) {
+            return max;
+        }
+        long left = lastCommitNanos + intervalNanos - nowNanos;
+        return left <= 0 || sent >= maxChanges ? Duration.ZERO : Duration.ofNanos(Math.min(left, max.toNanos()));
+    }
+
     void sent(Position position) {
         sent++;
         boundary = position;

@@ -53,6 +53,26 @@ class TransactionBoundariesTest {
     }
 
     @Test
+    void aWaitForMoreChangesEndsWhenTheCommitOfTheLastOneIsDue() {
+        Duration poll = Duration.ofMillis(200);
+        assertThat(boundaries.untilCommit(30 * MS, poll)).as("nothing to commit").isEqualTo(poll);
+        boundaries.sent(null);
+        assertThat(boundaries.untilCommit(30 * MS, poll)).as("mid-transaction: no commit possible").isEqualTo(poll);
+        boundaries.sent(new At(1));
+        assertThat(boundaries.untilCommit(30 * MS, poll)).isEqualTo(Duration.ofMillis(70));
+        assertThat(boundaries.untilCommit(30 * MS, Duration.ofMillis(20))).isEqualTo(Duration.ofMillis(20));
+        assertThat(boundaries.untilCommit(130 * MS, poll)).as("overdue").isZero();
+    }
+
+    @Test
+    void aWaitEndsAtOnceWhenTheSizeBoundIsMet() {
+        boundaries.sent(null);
+        boundaries.sent(null);
+        boundaries.sent(new At(1));
+        assertThat(boundaries.untilCommit(MS, Duration.ofMillis(200))).isZero();
+    }
+
+    @Test
     void aPositionWithoutEventsIsABoundaryToo() {
         boundaries.sent(null);
         boundaries.reachedWithoutEvents(new At(7));

@@ -10,7 +10,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
@@ -66,18 +65,8 @@ public final class KafkaSink implements Sink, KafkaHealth {
      */
     public KafkaSink(KafkaConfig kafka, Collection<String> topics, Consumer<String> notices) {
         this.kafka = kafka;
-        Map<String, Object> defaults = Map.of(
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                // Rows can be large (a 10 MB text column): let the broker's message.max.bytes decide. One record
-                // must also fit buffer.memory (32 MB by default), which bounds the memory capture uses.
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024,
-                ProducerConfig.CLIENT_ID_CONFIG, "pgcdc-capture");
         try {
-            producer = new KafkaProducer<>(kafka.clientProperties(defaults), new StringSerializer(), new StringSerializer());
+            producer = new KafkaProducer<>(kafka.clientProperties(ProducerSettings.atLeastOnce()), new StringSerializer(), new StringSerializer());
         } catch (KafkaException e) {
             throw KafkaErrors.describe(e, kafka);
         }

@@ -7,7 +7,6 @@ import dev.pgcdc.event.Header;
 import dev.pgcdc.event.Position;
 import dev.pgcdc.sink.TransactionalSink;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
@@ -21,7 +20,6 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -70,18 +68,9 @@ public final class TransactionalKafkaSink implements TransactionalSink, KafkaHea
         this.kafka = kafka;
         this.transactionalId = transactionalId;
         this.offsetsTopic = offsetsTopic;
-        Map<String, Object> defaults = Map.of(
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
-                ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) TRANSACTION_TIMEOUT.toMillis(),
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024,
-                ProducerConfig.CLIENT_ID_CONFIG, "pgcdc-capture");
         try {
-            producer = new KafkaProducer<>(kafka.clientProperties(defaults), new StringSerializer(), new StringSerializer());
+            producer = new KafkaProducer<>(kafka.clientProperties(ProducerSettings.transactional(transactionalId, TRANSACTION_TIMEOUT)),
+                    new StringSerializer(), new StringSerializer());
         } catch (KafkaException e) {
             throw KafkaErrors.describe(e, kafka);
         }

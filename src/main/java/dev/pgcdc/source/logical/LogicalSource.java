@@ -45,6 +45,7 @@ public final class LogicalSource implements Source {
     private static final int MAX_EVENTS_PER_POLL = 2_000;
     private static final long MAX_BYTES_PER_POLL = 4L * 1024 * 1024;
     private static final Duration CLOSE_CONFIRM_TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration WAKE_INTERVAL = Duration.ofMillis(500);
 
     private final DatabaseConfig database;
     private final LogicalCaptureConfig config;
@@ -164,6 +165,10 @@ public final class LogicalSource implements Source {
         if (reader == null && !reconnect(timeout)) {
             return List.of();
         }
+        if (metadata.streamCheckDue() && metadata.slotStreamedByOther(config.slot(), reader.walsenderPid())) {
+            log.warn("PostgreSQL no longer streams slot '{}' to this capture (its network was cut?); reconnecting", config.slot());
+            reader.abandon();
+        }
         List<ChangeEvent> events = new ArrayList<>();
         if (!emitter.acceptCarried(events)) {
             return events;
@@ -237,20 +242,35 @@ public final class LogicalSource implements Source {
         return confirmed;
     }
 
+    /**
+     * The reader waits on the socket and leaves only at its next message: it is asked to stop and sent one, then
+     * its connection is closed once the slot shows the last confirmed position.
+     */
     @Override
     public void close() {
-        boolean streaming = reader != null && reader.isReading();
-        closeReader();
-        if (streaming && confirmed.isAfter(Lsn.ZERO)) {
-            awaitSlotConfirmed();
+        if (reader != null && reader.isReading()) {
+            reader.stopReading();
+            metadata.wakeStream();
+            if (confirmed.isAfter(Lsn.ZERO)) {
+                awaitSlotConfirmed();
+            }
         }
+        closeReader();
         metadata.close();
     }
 
-    /** Checks that the slot shows the last confirmed position, which the reader sent as it ended the stream. */
+    /**
+     * Waits until the slot shows the last confirmed position: the reader sends it as it ends the stream, or
+     * PgJDBC with a status update on a keepalive while the reader still waits for a message.
+     */
     private void awaitSlotConfirmed() {
         long deadline = System.nanoTime() + CLOSE_CONFIRM_TIMEOUT.toNanos();
+        long nextWake = System.nanoTime() + WAKE_INTERVAL.toNanos();
         while (!metadata.slotConfirmedAtLeast(config.slot(), confirmed)) {
+            if (System.nanoTime() > nextWake) {
+                metadata.wakeStream(); // before PostgreSQL 14, a keepalive carries the status update only once one is due
+                nextWake = System.nanoTime() + WAKE_INTERVAL.toNanos();
+            }
             if (System.nanoTime() > deadline) {
                 log.warn("The slot '{}' did not show position {} within {} s: a restart may re-send what came after its position",
                         config.slot(), confirmed, CLOSE_CONFIRM_TIMEOUT.toSeconds());

@@ -36,6 +36,7 @@ final class MetadataSession implements TypeResolver.Catalog, AutoCloseable {
     private final Backoff backoff = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30));
     private Connection connection;
     private long nextHeartbeatNanos;
+    private long nextStreamCheckNanos;
     private Lsn recordedProgress = Lsn.ZERO;
     private boolean recordsProgress = true;
 
@@ -65,13 +66,65 @@ final class MetadataSession implements TypeResolver.Catalog, AutoCloseable {
                 return; // reconnecting: the backoff has not elapsed yet
             }
             if (heartbeats) {
-                try (Statement statement = open.createStatement()) {
-                    statement.execute("SELECT pg_logical_emit_message(false, '" + HEARTBEAT_PREFIX + "', '')");
-                }
+                emitHeartbeat(open);
             }
             recordProgress(open, slot, confirmed);
         } catch (SQLException | CdcException e) {
             failed("heartbeat", e);
+        }
+    }
+
+    /** Whether a heartbeat interval passed since the last {@link #slotStreamedByOther} check; true once per interval. */
+    boolean streamCheckDue() {
+        if (System.nanoTime() < nextStreamCheckNanos) {
+            return false;
+        }
+        nextStreamCheckNanos = System.nanoTime() + heartbeatInterval.toNanos();
+        return true;
+    }
+
+    /**
+     * Whether the slot is streamed by another walsender than {@code walsenderPid}, or by none: the server ended
+     * ours (after {@code wal_sender_timeout} on a cut network) while our end of the connection never heard of
+     * it. False when it cannot tell (this connection is down too).
+     */
+    boolean slotStreamedByOther(String slot, int walsenderPid) {
+        try {
+            Connection open = connection(false);
+            if (open == null) {
+                return false;
+            }
+            try (PreparedStatement query = open.prepareStatement("SELECT active_pid FROM pg_replication_slots WHERE slot_name = ?")) {
+                query.setString(1, slot);
+                try (ResultSet rows = query.executeQuery()) {
+                    return rows.next() && rows.getInt(1) != walsenderPid;
+                }
+            }
+        } catch (SQLException | CdcException e) {
+            failed("checking who streams the slot", e);
+            return false;
+        }
+    }
+
+    /**
+     * Writes a heartbeat now, so a reader waiting for the server gets something (see
+     * {@link ReplicationReader#stopReading}): PostgreSQL 14+ streams it as a message; earlier versions answer
+     * the WAL it writes with a keepalive, which carries PgJDBC's next status update.
+     */
+    void wakeStream() {
+        try {
+            Connection open = connection(false);
+            if (open != null) {
+                emitHeartbeat(open);
+            }
+        } catch (SQLException | CdcException e) {
+            log.debug("Waking the replication stream failed; the stop waits for the slot without it", e);
+        }
+    }
+
+    private static void emitHeartbeat(Connection open) throws SQLException {
+        try (Statement statement = open.createStatement()) {
+            statement.execute("SELECT pg_logical_emit_message(false, '" + HEARTBEAT_PREFIX + "', '')");
         }
     }
 

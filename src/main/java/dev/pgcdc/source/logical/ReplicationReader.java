@@ -16,34 +16,49 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Owns the replication connection: one thread reads the stream into a {@link WalQueue} and is the only
  * one that talks to the walsender, so keepalives are answered and status updates go out on time whatever
  * the pipeline does. When the queue is full it keeps sending status updates while it waits: a blocked sink
  * must never let {@code wal_sender_timeout} fire. Positions to confirm come from the pipeline thread
- * through {@link #confirm}, which PgJDBC allows from any thread; on {@link #close} the reader sends the last
- * of them before it ends the stream, so a clean stop leaves nothing to re-send.
+ * through {@link #confirm}, which PgJDBC allows from any thread.
  *
- * <p>It reads with {@code readPending()} and naps briefly when nothing is there: PgJDBC's blocking
- * {@code read()} sends no status update while the stream is idle, and cannot be left on request.
+ * <p>It waits for the server in PgJDBC's blocking {@code read()}, parked on the socket: a message is handed
+ * over the moment it arrives and an idle stream costs no CPU. That read returns only with a message, so while
+ * the stream is idle the confirmed position goes out with the status update PgJDBC sends on each message or
+ * keepalive it receives once a status interval has passed: the walsender sends a keepalive when WAL it has
+ * nothing to stream for arrives (other tables, other databases) and pings every half
+ * {@code wal_sender_timeout}, and capture's heartbeats ({@code --heartbeat-interval}) are messages. (A
+ * read with a socket time-out would return sooner but is unsafe: PgJDBC can time out in the middle of a
+ * message and lose its place in the stream; the non-blocking {@code readPending()} can only be polled.)
+ * For the same reason the read cannot be left on request: {@link #stopReading} makes the reader end the
+ * stream at its next message with a last status update, and the caller sends it one (see
+ * {@link MetadataSession#wakeStream}); {@link #close} cuts the connection of a reader still waiting.
  */
 final class ReplicationReader implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationReader.class);
     /** How often a status update goes out, also while the reader waits for room in the queue. */
     static final int STATUS_INTERVAL_MILLIS = 1_000;
-    private static final long IDLE_NAP_MILLIS = 5;
+    /** How long {@link #close} lets a reader that is not waiting for the server end the stream itself. */
+    private static final long CLOSE_GRACE_MILLIS = 10_000;
 
     private final Connection connection;
+    private final int walsenderPid;
     private final PGReplicationStream stream;
     private final WalQueue queue;
     private final Thread thread;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean closing;
+    /** Inside the blocking read: nothing is being handed over, and only a message or a cut connection ends it. */
+    private volatile boolean waitingForServer;
     private volatile Throwable failure;
 
-    private ReplicationReader(Connection connection, PGReplicationStream stream, WalQueue queue, String slot) {
+    private ReplicationReader(Connection connection, int walsenderPid, PGReplicationStream stream, WalQueue queue, String slot) {
         this.connection = connection;
+        this.walsenderPid = walsenderPid;
         this.stream = stream;
         this.queue = queue;
         this.thread = new Thread(this::run, "pgcdc-replication-" + slot);
@@ -69,6 +84,12 @@ final class ReplicationReader implements AutoCloseable {
                 statement.execute("SET extra_float_digits = 1");
                 statement.execute("SET bytea_output = 'hex'");
             }
+            int walsenderPid;
+            try (Statement statement = connection.createStatement();
+                 var rows = statement.executeQuery("SELECT pg_backend_pid()")) {
+                rows.next();
+                walsenderPid = rows.getInt(1);
+            }
             PGConnection pg = connection.unwrap(PGConnection.class);
             if (createSlot) {
                 pg.getReplicationAPI().createReplicationSlot().logical()
@@ -93,7 +114,7 @@ final class ReplicationReader implements AutoCloseable {
                 stream.setFlushedLSN(position);
                 stream.setAppliedLSN(position);
             }
-            ReplicationReader reader = new ReplicationReader(connection, stream, queue, config.slot());
+            ReplicationReader reader = new ReplicationReader(connection, walsenderPid, stream, queue, config.slot());
             reader.thread.start();
             return reader;
         } catch (SQLException | RuntimeException e) {
@@ -118,23 +139,50 @@ final class ReplicationReader implements AutoCloseable {
         return thread.isAlive();
     }
 
+    /** The server process (walsender) streaming to this reader. */
+    int walsenderPid() {
+        return walsenderPid;
+    }
+
     /**
-     * Stops reading: the reader sends a last status update with the confirmed position and ends the stream.
-     * Safe to call twice.
+     * Cuts the connection: the server no longer streams to it (its walsender is gone after a cut network, and
+     * an idle reader writes nothing that could fail), so the reader stops with a {@link SQLException}.
+     */
+    void abandon() {
+        try {
+            connection.abort(Runnable::run);
+        } catch (SQLException e) {
+            log.debug("Aborting the replication connection failed", e);
+        }
+    }
+
+    /**
+     * Asks the reader to end the stream: at its next message (or at once when it is waiting for room in the
+     * queue) it sends a last status update with the confirmed position and ends the stream. Returns at once.
+     */
+    void stopReading() {
+        closing = true;
+    }
+
+    /**
+     * Stops reading and releases the connection: a reader busy handing over ends the stream itself (see
+     * {@link #stopReading}); one still waiting for the server has its connection cut, so a caller that needs
+     * the last position on the slot waits for it first (PgJDBC sends it within a status interval or two while
+     * it waits). Safe to call twice.
      */
     @Override
     public void close() {
-        if (closing) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closing = true;
-        synchronized (this) {
-            notifyAll();
-        }
+        stopReading();
         try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
+            if (!waitingForServer) {
+                thread.join(CLOSE_GRACE_MILLIS);
+            }
             if (thread.isAlive()) {
-                connection.abort(Runnable::run); // stuck in the network: give up on a graceful end
+                connection.abort(Runnable::run); // waiting for a message that may never come, or stuck in the network
+                thread.join(CLOSE_GRACE_MILLIS);
             }
             connection.close();
         } catch (SQLException e) {
@@ -147,13 +195,11 @@ final class ReplicationReader implements AutoCloseable {
     private void run() {
         try {
             while (!closing) {
-                ByteBuffer message = stream.readPending(); // also sends a status update when one is due
+                waitingForServer = true;
+                ByteBuffer message = stream.read(); // parked on the socket; answers keepalives, sends status updates
+                waitingForServer = false;
                 if (message == null) {
-                    if (stream.isClosed()) {
-                        throw new SQLException("the server ended the replication stream", "08006");
-                    }
-                    nap();
-                    continue;
+                    throw new SQLException("the server ended the replication stream", "08006");
                 }
                 WalQueue.Received item = new WalQueue.Received(message, new Lsn(stream.getLastReceiveLSN().asLong()));
                 while (!queue.offer(item, STATUS_INTERVAL_MILLIS, TimeUnit.MILLISECONDS) && !closing) {
@@ -170,12 +216,8 @@ final class ReplicationReader implements AutoCloseable {
             } else {
                 log.debug("The replication stream did not end cleanly", e);
             }
-        }
-    }
-
-    private synchronized void nap() throws InterruptedException {
-        if (!closing) {
-            wait(IDLE_NAP_MILLIS);
+        } finally {
+            waitingForServer = false;
         }
     }
 }

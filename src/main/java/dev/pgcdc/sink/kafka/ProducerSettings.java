@@ -1,0 +1,47 @@
+package dev.pgcdc.sink.kafka;
+
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The producer settings both Kafka sinks start from; {@code --kafka-property} overrides any of them.
+ *
+ * <p>Batching adapts to load with no setting to tune: {@code linger.ms=0} sends a change the moment the
+ * producer's I/O thread is free, so a quiet capture adds no wait; under load, changes arriving while up to
+ * {@value #MAX_IN_FLIGHT} requests per broker await their acknowledgement collect in the next batch, so batches
+ * grow with the rate (Kafka's own batching while requests are in flight), up to {@code batch.size}.
+ */
+final class ProducerSettings {
+
+    static final int MAX_IN_FLIGHT = 5;
+    /** Rows can be large (a 10 MB text column): the broker's {@code message.max.bytes} decides, not the client. */
+    static final int MAX_REQUEST_BYTES = 64 * 1024 * 1024;
+
+    private ProducerSettings() {
+    }
+
+    /** Idempotent, {@code acks=all}: a change counts as delivered only when every in-sync replica has it. */
+    static Map<String, Object> atLeastOnce() {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ProducerConfig.ACKS_CONFIG, "all");
+        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        settings.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, MAX_IN_FLIGHT);
+        settings.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        settings.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        // One record must also fit buffer.memory (32 MB by default), which bounds the memory capture uses.
+        settings.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
+        settings.put(ProducerConfig.CLIENT_ID_CONFIG, "pgcdc-capture");
+        return settings;
+    }
+
+    /** The same, inside transactions named {@code transactionalId} that may stay open up to {@code timeout}. */
+    static Map<String, Object> transactional(String transactionalId, Duration timeout) {
+        Map<String, Object> settings = atLeastOnce();
+        settings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
+        settings.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, (int) timeout.toMillis());
+        return settings;
+    }
+}
