@@ -14,6 +14,8 @@ import dev.pgcdc.source.Source;
 import dev.pgcdc.source.logical.LogicalSource;
 import dev.pgcdc.source.logical.Lsn;
 import dev.pgcdc.source.trigger.TriggerSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -33,6 +35,7 @@ import java.util.function.Supplier;
  */
 public final class Snapshots {
 
+    private static final Logger log = LoggerFactory.getLogger(Snapshots.class);
     private static final String APPLICATION_NAME = "pgcdc-snapshot";
 
     private Snapshots() {
@@ -66,22 +69,29 @@ public final class Snapshots {
                                   Supplier<Source> openStream, Map<TableId, TableProgress> inKafka) {
         String capture = "logical:" + config.slot();
         boolean firstStart;
+        boolean planned = false;
         Plan firstPlan = null;
         try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME)) {
             firstStart = !slotExists(connection, config.slot());
             if (firstStart) {
                 // Recorded before the slot exists: a later start finds the slot and takes the run for a later
                 // one, so a kill between the slot's creation and this record would skip the snapshot for good.
-                firstPlan = plan(connection, capture, publishedTables(connection, config.publication()), true, snapshot.mode(), inKafka);
-                requireLogicalMessages(connection, firstPlan);
+                try {
+                    firstPlan = plan(connection, capture, publishedTables(connection, config.publication()), true, snapshot.mode(), inKafka);
+                    planned = true;
+                } catch (SQLException | CdcException e) {
+                    // Planned again below, once the source's own checks (privileges, keys, server settings),
+                    // whose messages say more, have passed; the same failure then stops capture.
+                    log.debug("Snapshot plan deferred until the source is open: {}", e.getMessage());
+                }
             }
         } catch (SQLException e) {
             throw PostgresErrors.describe(e, database, "preparing the snapshot");
         }
         Source stream = openStream.get();
         try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME)) {
-            Plan plan = firstStart ? firstPlan
-                    : plan(connection, capture, publishedTables(connection, config.publication()), false, snapshot.mode(), inKafka);
+            Plan plan = planned ? firstPlan
+                    : plan(connection, capture, publishedTables(connection, config.publication()), firstStart, snapshot.mode(), inKafka);
             requireLogicalMessages(connection, plan);
             DebeziumEnvelope envelope = new DebeziumEnvelope(config.topicPrefix(), Catalog.currentDatabase(connection), Version.VALUE,
                     config.tombstones());

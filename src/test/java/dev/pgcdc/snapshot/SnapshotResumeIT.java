@@ -70,6 +70,13 @@ class SnapshotResumeIT {
         }
         String[] status = {"status", "--db", database.url(), "--user", database.user(), "--mode", "logical", "--slot", prefix};
         assertThat(CliRun.of(status).out()).contains("snapshot (logical:" + prefix + "): public.big in progress, ");
+        JsonNode recorded = Json.parse(CliRun.of(status[0], "--format", "json", status[1], status[2], status[3], status[4], status[5],
+                status[6], status[7], status[8]).out()).get("snapshots").get(0);
+        assertThat(recorded.get("table").asText()).isEqualTo("public.big");
+        assertThat(recorded.get("state").asText()).isEqualTo("in_progress");
+        assertThat(recorded.get("rows_done").asLong()).isEqualTo(recordedRows.get(recordedRows.size() - 1));
+        assertThat(recorded.get("later_ranges_done").asInt()).as("the completed ranges after the prefix")
+                .isEqualTo(recordedRanges.get(recordedRanges.size() - 1).size());
         try (PgcdcProcess last = PgcdcProcess.start(capture)) {
             assertThat(last.awaitLine("Snapshot complete: 1 table(s), 20,000 row(s)", Duration.ofSeconds(60))).as(last.output()).isTrue();
             assertThat(last.output()).as("progress lines when output is not a terminal").contains("snapshot: ").doesNotContain("\u001b[");

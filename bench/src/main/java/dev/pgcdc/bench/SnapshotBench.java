@@ -15,7 +15,9 @@ import java.util.Map;
  * timestamptz, jsonb, text[], int[]) snapshotted into Kafka by {@code ./pgcdc capture --mode logical
  * --snapshot initial_only} with 1, 2 and 4 workers (default settings otherwise), each a new capture process
  * timed from its start to its exit (it exits once every snapshot row is in Kafka), beside the Kafka ceiling: a
- * plain idempotent {@code acks=all} producer writing as many records of the same average size to the same broker.
+ * plain idempotent {@code acks=all} producer writing as many records to the same broker, the snapshot's own
+ * records (its first 10,000, sent again in turn) compressed as capture's producer compresses them (lz4). The
+ * same producer without compression is shown too.
  */
 final class SnapshotBench {
 
@@ -69,16 +71,21 @@ final class SnapshotBench {
             System.out.printf(Locale.ROOT, "%d worker(s): %,.0f rows/s (%s)   load %s%n", workers, rows / runs.get(runs.size() - 1)[1],
                     summaries.get(summaries.size() - 1), loads.get(loads.size() - 1));
         }
-        BenchRun.createTopics(services.kafka(), List.of("kafka_alone_snapshot"));
-        double ceiling = kafkaAlone(services.kafka(), rows, recordBytes, logs);
+        BenchRun.createTopics(services.kafka(), List.of("kafka_alone_snapshot", "kafka_alone_snapshot_none"));
+        String sampled = "snap_w" + WORKERS[0] + ".public.snap";
+        double ceiling = kafkaAlone(services.kafka(), "kafka_alone_snapshot", rows, sampled, "lz4", logs);
         String ceilingLoad = RunInfo.loadAverage();
+        double uncompressed = kafkaAlone(services.kafka(), "kafka_alone_snapshot_none", rows, sampled, "none", logs);
+        String uncompressedLoad = RunInfo.loadAverage();
         for (int i = 0; i < runs.size(); i++) {
             double rate = rows / runs.get(i)[1];
             lines.add(String.format(Locale.ROOT, "| pgcdc logical snapshot | %d | %,d | %.1f | %,.0f | %.0f%% | %s | %s |",
                     (int) runs.get(i)[0], rows, runs.get(i)[1], rate, 100 * rate / ceiling, summaries.get(i), loads.get(i)));
         }
-        lines.add(String.format(Locale.ROOT, "| Kafka alone (%d B/record) | | %,d | %.1f | %,.0f | 100%% | | %s |",
+        lines.add(String.format(Locale.ROOT, "| Kafka alone, lz4 (the snapshot's records, %d B each) | | %,d | %.1f | %,.0f | 100%% | | %s |",
                 recordBytes, rows, rows / ceiling, ceiling, ceilingLoad));
+        lines.add(String.format(Locale.ROOT, "| Kafka alone, uncompressed (the same records) | | %,d | %.1f | %,.0f | %.0f%% | | %s |",
+                rows, rows / uncompressed, uncompressed, 100 * uncompressed / ceiling, uncompressedLoad));
         db.drop(DATABASE);
         List<String> report = new ArrayList<>(List.of("# Snapshot benchmark", ""));
         report.addAll(info.after("PostgreSQL " + db.query("postgres", "SHOW server_version")));
@@ -105,13 +112,12 @@ final class SnapshotBench {
         }
     }
 
-    /** Records per second of the plain producer. */
-    private static double kafkaAlone(String kafka, long records, int recordBytes, Path logs) {
-        int keyBytes = Math.min(16, recordBytes / 2);
+    /** Records per second of the plain producer, sending again the first records of {@code sampleTopic}. */
+    private static double kafkaAlone(String kafka, String topic, long records, String sampleTopic, String compression, Path logs) {
         List<String> command = List.of(KafkaBroker.javaBin(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                KafkaAlone.class.getName(), "--kafka", kafka, "--topic", "kafka_alone_snapshot", "--records", Long.toString(records),
-                "--key-bytes", Integer.toString(keyBytes), "--value-bytes", Integer.toString(recordBytes - keyBytes));
-        try (ChildProcess producer = ChildProcess.start("snapshot-kafka-alone", command, Map.of(), logs, logs)) {
+                KafkaAlone.class.getName(), "--kafka", kafka, "--topic", topic, "--records", Long.toString(records),
+                "--sample-topic", sampleTopic, "--sample", "10000", "--compression", compression);
+        try (ChildProcess producer = ChildProcess.start("snapshot-kafka-alone-" + compression, command, Map.of(), logs, logs)) {
             KeyValues result = producer.awaitResult(Duration.ofMinutes(10));
             return records * 1000.0 / Math.max(1, result.longValue("elapsed_ms"));
         }
