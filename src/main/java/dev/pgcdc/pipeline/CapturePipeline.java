@@ -27,6 +27,12 @@ final class CapturePipeline implements Pipeline {
 
     private static final Logger log = LoggerFactory.getLogger(CapturePipeline.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+    /**
+     * Characters of sent, unacknowledged changes held at most: each send's callback keeps its change (a refused
+     * one may be dead-lettered), and the producer's buffer.memory bounds only the compressed bytes, about a fifth
+     * of the text with lz4; a stalled broker would otherwise fill the heap with held changes.
+     */
+    static final long MAX_HELD_CHARS = 32L * 1024 * 1024;
 
     private final Source source;
     private final Sink sink;
@@ -87,8 +93,15 @@ final class CapturePipeline implements Pipeline {
         return inFlight.acknowledgedCount();
     }
 
-    private void send(ChangeEvent event) {
-        InFlightEvents.Ticket ticket = inFlight.add(event.position());
+    private void send(ChangeEvent event) throws InterruptedException {
+        while (inFlight.heldSize() > MAX_HELD_CHARS) {
+            inFlight.awaitHeldAtMost(MAX_HELD_CHARS, POLL_TIMEOUT.toMillis());
+            handleRejected();
+            checkDelivery();
+            commitConfirmed();
+        }
+        long size = (event.key() == null ? 0 : event.key().length()) + (event.value() == null ? 0 : event.value().length());
+        InFlightEvents.Ticket ticket = inFlight.add(event.position(), size);
         sink.send(event, failure -> {
             if (failure == null) {
                 inFlight.acknowledge(ticket);

@@ -19,10 +19,12 @@ final class InFlightEvents {
     /** One sent change; mutable only under the lock of its {@link InFlightEvents}. */
     static final class Ticket {
         private final Position position;
+        private final long size;
         private boolean acknowledged;
 
-        private Ticket(Position position) {
+        private Ticket(Position position, long size) {
             this.position = position;
+            this.size = size;
         }
     }
 
@@ -30,25 +32,50 @@ final class InFlightEvents {
     private Position confirmable;
     private Exception failure;
     private long acknowledgedCount;
+    private long heldSize;
 
     synchronized Ticket add(Position position) {
-        Ticket ticket = new Ticket(position);
+        return add(position, 0);
+    }
+
+    /** A change of {@code size} characters (key and value), held in memory until it is acknowledged. */
+    synchronized Ticket add(Position position, long size) {
+        Ticket ticket = new Ticket(position, size);
         pending.addLast(ticket);
+        heldSize += size;
         return ticket;
     }
 
     /** A position reached without an event: confirmable once every ticket before it is acknowledged. */
     synchronized void addWithoutEvent(Position position) {
-        Ticket ticket = new Ticket(position);
+        Ticket ticket = new Ticket(position, 0);
         ticket.acknowledged = true;
         pending.addLast(ticket);
         release();
     }
 
     synchronized void acknowledge(Ticket ticket) {
+        if (!ticket.acknowledged) {
+            heldSize -= ticket.size;
+        }
         ticket.acknowledged = true;
         acknowledgedCount++;
         release();
+    }
+
+    /** Characters of the changes sent and not yet acknowledged. */
+    synchronized long heldSize() {
+        return heldSize;
+    }
+
+    /** Waits at most {@code timeoutMillis} until the held changes are at most {@code limit} characters, or a delivery failed. */
+    synchronized void awaitHeldAtMost(long limit, long timeoutMillis) throws InterruptedException {
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
+        long left = timeoutMillis;
+        while (heldSize > limit && failure == null && left > 0) {
+            wait(left);
+            left = (deadline - System.nanoTime()) / 1_000_000;
+        }
     }
 
     private void release() {

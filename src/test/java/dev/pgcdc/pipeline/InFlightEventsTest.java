@@ -44,6 +44,40 @@ class InFlightEventsTest {
     }
 
     @Test
+    void holdsTheSizeOfUnacknowledgedChangesOnly() {
+        InFlightEvents.Ticket first = inFlight.add(new Offset(1), 600);
+        InFlightEvents.Ticket second = inFlight.add(new Offset(2), 400);
+        inFlight.addWithoutEvent(new Offset(3));
+        assertThat(inFlight.heldSize()).isEqualTo(1_000);
+
+        inFlight.acknowledge(second);
+        inFlight.acknowledge(second);
+        assertThat(inFlight.heldSize()).isEqualTo(600);
+        inFlight.acknowledge(first);
+        assertThat(inFlight.heldSize()).isZero();
+    }
+
+    @Test
+    void waitingForRoomEndsWhenAnAcknowledgementFreesIt() throws Exception {
+        InFlightEvents.Ticket large = inFlight.add(new Offset(1), 5_000);
+        Thread acknowledger = new Thread(() -> inFlight.acknowledge(large));
+        acknowledger.start();
+        inFlight.awaitHeldAtMost(1_000, 60_000);
+        acknowledger.join();
+        assertThat(inFlight.heldSize()).isZero();
+    }
+
+    @Test
+    void waitingForRoomEndsWhenADeliveryFails() throws Exception {
+        inFlight.add(new Offset(1), 5_000);
+        Thread failer = new Thread(() -> inFlight.fail(new IllegalStateException("broker gone")));
+        failer.start();
+        inFlight.awaitHeldAtMost(1_000, 60_000);
+        failer.join();
+        assertThat(inFlight.failure()).hasMessage("broker gone");
+    }
+
+    @Test
     void keepsTheFirstFailure() {
         IllegalStateException first = new IllegalStateException("first");
         inFlight.fail(first);
