@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,10 +48,86 @@ public final class ZonedTimestamps {
      * @param columns the columns whose type is or holds {@code timestamptz}
      */
     public static String inColumns(String rowJson, Set<String> columns) {
-        if (rowJson == null || columns.isEmpty()) {
+        if (rowJson == null || columns.isEmpty() || !rowJson.contains("+00:00")) {
             return rowJson;
         }
-        return rewrite(rowJson, columns, ZonedTimestamps::fromUtc);
+        return rewriteColumns(rowJson, columns);
+    }
+
+    /**
+     * {@link #rewrite} for row_to_json text, which is always valid JSON, by a scan of its characters: the
+     * trigger mode rewrites every row it reads, and a JSON parser that builds each token and name cost more
+     * than the rest of the row's decoding. A string is a member name when it follows '{' or ',' inside an
+     * object; names with escapes are unescaped by the parser, as they are rare.
+     */
+    private static String rewriteColumns(String json, Set<String> columns) {
+        StringBuilder out = null;
+        int copied = 0;
+        int depth = 0;
+        boolean[] inObject = new boolean[16];
+        char previous = 0;
+        String column = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            switch (c) {
+                case '{', '[' -> {
+                    if (++depth == inObject.length) {
+                        inObject = Arrays.copyOf(inObject, depth * 2);
+                    }
+                    inObject[depth] = c == '{';
+                    previous = c;
+                }
+                case '}', ']' -> {
+                    depth--;
+                    previous = c;
+                }
+                case '"' -> {
+                    int end = closingQuote(json, i);
+                    if (inObject[depth] && (previous == '{' || previous == ',')) {
+                        if (depth == 1) {
+                            String name = json.substring(i + 1, end);
+                            column = name.indexOf('\\') < 0 ? name : Json.parse(json.substring(i, end + 1)).asText();
+                        }
+                    } else if (depth >= 1 && columns.contains(column) && json.startsWith("+00:00", endOfDigits(json, end))) {
+                        String value = json.substring(i + 1, end);
+                        String rewritten = fromUtc(value);
+                        if (!rewritten.equals(value)) {
+                            if (out == null) {
+                                out = new StringBuilder(json.length());
+                            }
+                            out.append(json, copied, i + 1).append(rewritten);
+                            copied = end;
+                        }
+                    }
+                    previous = '"';
+                    i = end;
+                }
+                case ' ', '\n', '\t', '\r' -> {
+                }
+                default -> previous = c;
+            }
+        }
+        return out == null ? json : out.append(json, copied, json.length()).toString();
+    }
+
+    /** The index of the quote that closes the string opened at {@code open}: the next one not escaped. */
+    private static int closingQuote(String json, int open) {
+        int end = json.indexOf('"', open + 1);
+        while (true) {
+            int backslashes = 0;
+            while (json.charAt(end - 1 - backslashes) == '\\') {
+                backslashes++;
+            }
+            if (backslashes % 2 == 0) {
+                return end;
+            }
+            end = json.indexOf('"', end + 1);
+        }
+    }
+
+    /** Where {@code +00:00} would start in a value ending at {@code end}: before a {@code " BC"} suffix, if any. */
+    private static int endOfDigits(String json, int end) {
+        return json.startsWith(" BC", end - 3) ? end - 9 : end - 6;
     }
 
     /**

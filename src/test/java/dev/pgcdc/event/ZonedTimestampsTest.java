@@ -28,6 +28,17 @@ class ZonedTimestampsTest {
     }
 
     @Test
+    void nestedMembersAndEscapedNamesLeaveTheColumnsAsTheyAre() {
+        String row = "{\"j\":{\"at\":\"2024-01-01T10:00:00+00:00\",\"x\":[{\"at\":\"2024-01-01T10:00:00+00:00\"}]},"
+                + "\"a\\\"t\":\"2024-01-01T10:00:00+00:00\", \"at\" : [[\"2024-01-01T10:00:00+00:00 BC\", \"b\\\"c\"]],"
+                + "\"t\":\"2024-01-01T10:00:00+00:00\"}";
+        assertThat(ZonedTimestamps.inColumns(row, Set.of("at", "a\"t"))).isEqualTo(
+                "{\"j\":{\"at\":\"2024-01-01T10:00:00+00:00\",\"x\":[{\"at\":\"2024-01-01T10:00:00+00:00\"}]},"
+                + "\"a\\\"t\":\"2024-01-01T10:00:00Z\", \"at\" : [[\"2024-01-01T10:00:00Z BC\", \"b\\\"c\"]],"
+                + "\"t\":\"2024-01-01T10:00:00+00:00\"}");
+    }
+
+    @Test
     void rowWithoutZonedColumnsIsTheSameString() {
         String row = "{\"id\":1}";
         assertThat(ZonedTimestamps.inColumns(row, Set.of())).isSameAs(row);

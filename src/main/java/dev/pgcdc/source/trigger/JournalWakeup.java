@@ -23,11 +23,51 @@ final class JournalWakeup {
     /** How long taking the lock waits for writers' transactions to end before capture reads again instead. */
     private static final int LOCK_WAIT_MS = 20;
 
+    private final Duration pollInterval;
     /** The connection whose session holds the lock, or null. */
     private Connection lockedOn;
+    /** Consecutive batches without rows: after two, capture waits for a wake-up before the next. */
+    private int emptyBatches;
+    /** When an idle capture reads again even without a wake-up. */
+    private long nextReadNanos;
+
+    JournalWakeup(Duration pollInterval) {
+        this.pollInterval = pollInterval;
+    }
+
+    /** A batch was read to its end. */
+    void batchDone(boolean hadRows) {
+        emptyBatches = hadRows ? 0 : emptyBatches + 1;
+        nextReadNanos = System.nanoTime() + pollInterval.toNanos();
+    }
+
+    /**
+     * Whether to read the next batch now: at once after a batch with rows, so batches grow with the load and
+     * nothing waits behind a timer; after an empty one, once more; after two, once more with the lock taken;
+     * and after that, once a writer's wake-up arrives (waiting at most {@code timeout} in this call) or
+     * {@code --poll-interval} passed without one.
+     */
+    boolean readNow(Connection connection, Duration timeout) throws SQLException {
+        // One empty batch under load is often just a gap between commits: reading once more before waiting
+        // keeps the writers from notifying (and serialising their commits) at every such gap.
+        if (emptyBatches < 2) {
+            release(connection);
+            return true;
+        }
+        if (!holds(connection)) {
+            take(connection);
+            return true;
+        }
+        long untilNextRead = nextReadNanos - System.nanoTime();
+        boolean woken = untilNextRead <= 0 || await(connection, Duration.ofNanos(Math.min(untilNextRead, timeout.toNanos())));
+        if (woken) {
+            release(connection);
+        }
+        return woken || System.nanoTime() >= nextReadNanos;
+    }
 
     /** Whether {@code connection}'s session holds the lock: writers notify. */
-    boolean holds(Connection connection) {
+    private boolean holds(Connection connection) {
         return lockedOn == connection;
     }
 
@@ -35,7 +75,7 @@ final class JournalWakeup {
      * Takes the lock once the writers that hold it have ended, or gives up after a short wait; whether it took
      * it. Either way the journal must be read again before waiting.
      */
-    boolean take(Connection connection) throws SQLException {
+    private boolean take(Connection connection) throws SQLException {
         try (PreparedStatement take = connection.prepareStatement("SELECT pgcdc.take_wakeup_lock(?)")) {
             take.setInt(1, LOCK_WAIT_MS);
             try (ResultSet taken = take.executeQuery()) {
@@ -47,7 +87,7 @@ final class JournalWakeup {
     }
 
     /** Lets the lock go, when held: capture is busy reading, so writers need not notify. */
-    void release(Connection connection) throws SQLException {
+    private void release(Connection connection) throws SQLException {
         if (lockedOn != connection) {
             lockedOn = null;
             return;
@@ -62,7 +102,7 @@ final class JournalWakeup {
      * Blocks on the connection up to {@code timeout} for a writer's notification, or returns at once when one
      * came since the last call; whether one did.
      */
-    boolean await(Connection connection, Duration timeout) throws SQLException {
+    private boolean await(Connection connection, Duration timeout) throws SQLException {
         PGNotification[] notifications = connection.unwrap(PGConnection.class)
                 .getNotifications((int) Math.max(1, timeout.toMillis()));
         return notifications != null && notifications.length > 0;

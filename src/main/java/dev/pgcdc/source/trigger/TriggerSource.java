@@ -68,11 +68,7 @@ public final class TriggerSource implements Source {
     private long lastTransactionEnd;
     private boolean batchHadRows;
     private BatchBoundary batchEnded;
-    /** Whether the last batch had no rows: capture waits for a wake-up before the next. */
-    private boolean idle;
-    private final JournalWakeup wakeup = new JournalWakeup();
-    /** When an idle capture reads again even without a wake-up. */
-    private long nextReadNanos;
+    private final JournalWakeup wakeup;
     /**
      * Snapshot watermarks are reported only when their batch ends: a transaction in the same batch may have
      * a lower journal id and yet commit after the watermark, so "after the watermark" means "after its batch".
@@ -100,6 +96,7 @@ public final class TriggerSource implements Source {
         this.reader = reader;
         this.decoder = new JournalDecoder(envelope, config.skippedOperations());
         this.removal = new JournalRemoval(listening);
+        this.wakeup = new JournalWakeup(config.pollInterval());
     }
 
     /**
@@ -160,7 +157,7 @@ public final class TriggerSource implements Source {
         }
         try {
             if (batch == null) {
-                if (!awaitNextBatch(connection, timeout)) {
+                if (!wakeup.readNow(connection, timeout)) {
                     return List.of();
                 }
                 TxSnapshot now = reader.snapshot(connection);
@@ -232,7 +229,7 @@ public final class TriggerSource implements Source {
         if (rows.size() < config.batchSize()) {
             lastBatch = batch;
             batch = null;
-            batchDone();
+            wakeup.batchDone(batchHadRows);
         }
         long nowMillis = System.currentTimeMillis();
         List<ChangeEvent> events = new ArrayList<>(rows.size() + 8);
@@ -307,7 +304,7 @@ public final class TriggerSource implements Source {
             watermarksInBatch.clear();
             lastBatch = batch;
             batch = null;
-            batchDone();
+            wakeup.batchDone(batchHadRows);
         } else if (page.lastId() == page.lastTransactionEnd()) {
             // the page ends with a transaction's last row: a place to commit inside a large batch
             batchEnded = new BatchBoundary(batch.lower(), batch.upper(), page.lastTransactionEnd(), false);
@@ -342,35 +339,6 @@ public final class TriggerSource implements Source {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private void batchDone() {
-        idle = !batchHadRows;
-        nextReadNanos = System.nanoTime() + config.pollInterval().toNanos();
-    }
-
-    /**
-     * Whether to read the next batch now: at once after a batch with rows, so batches grow with the load and
-     * nothing waits behind a timer; after an empty one, once more with the wake-up lock taken, and after that,
-     * once a writer's wake-up arrives (waiting at most {@code timeout} in this call) or {@code --poll-interval}
-     * passed without one.
-     */
-    private boolean awaitNextBatch(Connection connection, Duration timeout) throws SQLException {
-        if (!idle) {
-            wakeup.release(connection);
-            return true;
-        }
-        if (!wakeup.holds(connection)) {
-            wakeup.take(connection);
-            return true;
-        }
-        long untilNextRead = nextReadNanos - System.nanoTime();
-        boolean woken = untilNextRead <= 0
-                || wakeup.await(connection, Duration.ofNanos(Math.min(untilNextRead, timeout.toNanos())));
-        if (woken) {
-            wakeup.release(connection);
-        }
-        return woken || System.nanoTime() >= nextReadNanos;
     }
 
     private static boolean isSignal(JournalRow row) {

@@ -33,6 +33,20 @@ COMMENT ON TABLE pgcdc.journal IS
 -- SECURITY DEFINER: writers need no privilege on pgcdc.journal; search_path pinned against hijacking.
 -- The settings that change row_to_json's text are pinned too, so the encoding does not depend on the
 -- writer's session: timestamptz in UTC, intervals in the default style, floats shortest-exact, bytea hex.
+-- Capture waits: one writer at a time notifies (it holds the notifier lock until it ends); the others leave a
+-- mark instead, a shared lock until they end, which capture waits for before it waits again. NOTIFY's commit
+-- lock then serialises one commit at a time at most, not every commit while capture wakes up.
+CREATE OR REPLACE FUNCTION pgcdc.wake_capture() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    IF pg_try_advisory_xact_lock(1885823844, 1785884269) THEN
+        PERFORM pg_notify('pgcdc_journal', '');
+    ELSIF NOT pg_try_advisory_xact_lock_shared(1885823844, 1785884270) THEN
+        PERFORM pg_notify('pgcdc_journal', '');
+    END IF;
+END
+$$;
+
 CREATE OR REPLACE FUNCTION pgcdc.journal_row_change() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
@@ -48,7 +62,7 @@ BEGIN
             CASE WHEN TG_OP <> 'INSERT' THEN row_to_json(OLD) END,
             CASE WHEN TG_OP <> 'DELETE' THEN row_to_json(NEW) END);
     IF NOT pg_try_advisory_xact_lock_shared(1885823844, 1785884268) THEN
-        PERFORM pg_notify('pgcdc_journal', '');
+        PERFORM pgcdc.wake_capture();
     END IF;
     RETURN NULL;
 END
@@ -60,7 +74,7 @@ BEGIN
     INSERT INTO pgcdc.journal (tx_id, table_oid, table_schema, table_name, op)
     VALUES (txid_current(), TG_RELID, TG_TABLE_SCHEMA, TG_TABLE_NAME, 't');
     IF NOT pg_try_advisory_xact_lock_shared(1885823844, 1785884268) THEN
-        PERFORM pg_notify('pgcdc_journal', '');
+        PERFORM pgcdc.wake_capture();
     END IF;
     RETURN NULL;
 END
@@ -71,7 +85,7 @@ CREATE OR REPLACE FUNCTION pgcdc.journal_wakeup() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF NOT pg_try_advisory_xact_lock_shared(1885823844, 1785884268) THEN
-        PERFORM pg_notify('pgcdc_journal', '');
+        PERFORM pgcdc.wake_capture();
     END IF;
     RETURN NULL;
 END
@@ -86,6 +100,9 @@ CREATE OR REPLACE FUNCTION pgcdc.take_wakeup_lock(wait_ms int) RETURNS boolean
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     PERFORM set_config('lock_timeout', wait_ms || 'ms', true);
+    -- writers that left a mark first (a session lock taken here stays even if the next wait fails)
+    PERFORM pg_advisory_lock(1885823844, 1785884270);
+    PERFORM pg_advisory_unlock(1885823844, 1785884270);
     PERFORM pg_advisory_lock(1885823844, 1785884268);
     RETURN true;
 EXCEPTION WHEN lock_not_available THEN
