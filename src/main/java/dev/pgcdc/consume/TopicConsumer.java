@@ -39,6 +39,8 @@ public final class TopicConsumer implements AutoCloseable {
     /** Offsets of displayed records, committed for a named group so a restart neither skips nor repeats. */
     private final Map<TopicPartition, OffsetAndMetadata> displayed = new HashMap<>();
     private final CountDownLatch assigned = new CountDownLatch(1);
+    /** When a record last arrived, or partitions were last assigned: joining the group is not idleness. */
+    private long lastArrival;
 
     public TopicConsumer(KafkaConfig kafka, ConsumeConfig config) {
         this.config = config;
@@ -65,11 +67,12 @@ public final class TopicConsumer implements AutoCloseable {
 
             @Override
             public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                lastArrival = System.nanoTime();
                 assigned.countDown();
             }
         });
         long count = 0;
-        long lastArrival = System.nanoTime();
+        lastArrival = System.nanoTime();
         try {
             while (config.maxRecords() == 0 || count < config.maxRecords()) {
                 var records = consumer.poll(POLL_INTERVAL);

@@ -28,6 +28,11 @@ final class CapturePipeline implements Pipeline {
     private static final Logger log = LoggerFactory.getLogger(CapturePipeline.class);
     private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
     /**
+     * How long a stop polls on for the rest of a transaction it caught half-sent: its changes carry no position
+     * until the last, so stopping there would send them all again at the next start.
+     */
+    static final Duration FINISH_TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
+    /**
      * Characters of sent, unacknowledged changes held at most: each send's callback keeps its change (a refused
      * one may be dead-lettered), and the producer's buffer.memory bounds only the compressed bytes, about a fifth
      * of the text with lz4; a stalled broker would otherwise fill the heap with held changes.
@@ -41,6 +46,7 @@ final class CapturePipeline implements Pipeline {
     /** Refused records, handed from the sink's callback thread to the pipeline thread, which may send. */
     private final Queue<Rejected> rejected = new ConcurrentLinkedQueue<>();
     private volatile boolean stopping;
+    private long finishTransactionDeadline;
 
     private record Rejected(ChangeEvent event, InFlightEvents.Ticket ticket, RecordRejectedException reason) {
     }
@@ -59,7 +65,7 @@ final class CapturePipeline implements Pipeline {
     @Override
     public void run() throws InterruptedException {
         try {
-            while (!stopping && !source.finished()) {
+            while (!source.finished() && !stopNow()) {
                 List<ChangeEvent> events = source.poll(POLL_TIMEOUT);
                 for (ChangeEvent event : events) {
                     send(event);
@@ -86,6 +92,24 @@ final class CapturePipeline implements Pipeline {
     @Override
     public void stop() {
         stopping = true;
+    }
+
+    /** Whether to stop now: once stopped, a transaction caught half-sent is given some time to be sent whole. */
+    private boolean stopNow() {
+        if (!stopping || !source.midTransaction()) {
+            return stopping;
+        }
+        if (finishTransactionDeadline == 0) {
+            finishTransactionDeadline = System.nanoTime() + FINISH_TRANSACTION_TIMEOUT.toNanos();
+            log.info("Stopping once the transaction in progress is sent whole");
+            return false;
+        }
+        if (System.nanoTime() - finishTransactionDeadline > 0) {
+            log.warn("Stopped in the middle of a transaction after {} s: the next start sends its first changes again",
+                    FINISH_TRANSACTION_TIMEOUT.toSeconds());
+            return true;
+        }
+        return false;
     }
 
     @Override

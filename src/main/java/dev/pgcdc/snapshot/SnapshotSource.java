@@ -177,6 +177,11 @@ public final class SnapshotSource implements Source {
     }
 
     @Override
+    public boolean midTransaction() {
+        return stream.midTransaction();
+    }
+
+    @Override
     public long skippedTruncates() {
         return stream.skippedTruncates();
     }

@@ -30,6 +30,14 @@ public interface Source extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Whether the last {@link #poll} handed over part of a transaction whose last change (the one that carries
+     * its position) is still to come: a clean stop polls on until it is whole, so a restart sends none of it again.
+     */
+    default boolean midTransaction() {
+        return false;
+    }
+
     /** How many truncates were not published since start because {@code --skipped-operations} holds {@code t}. */
     default long skippedTruncates() {
         return 0;

@@ -37,8 +37,9 @@ class SkippedOperationsIT {
         String prefix = TestServices.uniqueName("skip");
         TestServices.execute(database, "CREATE TABLE t (id int PRIMARY KEY)");
         assertThat(CliRun.of("setup", "--db", database.url(), "--user", "postgres", "--mode", "trigger", "--table", "public.t").exitCode()).isZero();
+        // Streaming only: the journal holds every change since setup; a snapshot would read new rows again.
         try (PgcdcProcess capture = PgcdcProcess.start("capture", "--mode", "trigger", "--db", database.url(), "--user", "postgres",
-                "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--skipped-operations", "t",
+                "--snapshot", "no_data", "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--skipped-operations", "t",
                 "--value-format", "json-with-schema", "--key-format", "json-with-schema")) {
             assertThat(capture.awaitLine("Capturing journal", Duration.ofSeconds(60))).as(capture.output()).isTrue();
             TestServices.execute(database, "INSERT INTO t VALUES (1); TRUNCATE t; INSERT INTO t VALUES (2)");

@@ -35,8 +35,11 @@ class LockLostIT {
         String topic = prefix + ".public.items";
         HotKeyWorkload.createTables(database);
         JournalSchema.install(database, List.of(new TableId("public", HotKeyWorkload.CAPTURED_TABLE)));
+        // The journal was installed before the first write, so it holds every change: no snapshot, whose reads
+        // of rows the writers left alone in its window would add "r" states between their committed ones.
         String[] capture = {"capture", "--mode", "trigger", "--db", database.url(), "--user", database.user(),
-                "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--exactly-once", "--standby"};
+                "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--exactly-once", "--standby",
+                "--snapshot", "no_data"};
         AtomicBoolean done = new AtomicBoolean();
         HotKeyWorkload workload = HotKeyWorkload.startUntil(database, 2, 20, done::get);
         try (PgcdcProcess active = PgcdcProcess.start(capture);

@@ -28,9 +28,10 @@ class ChangeRulesIT {
         CliRun setup = CliRun.of("setup", "--db", database.url(), "--user", "postgres", "--mode", "trigger",
                 "--table", "public.customers,public.audit_log");
         assertThat(setup.exitCode()).as(setup.err()).isZero();
+        // Streaming only: the journal holds every change since setup; a snapshot would read new rows again.
         try (PgcdcProcess capture = PgcdcProcess.start("capture", "--mode", "trigger", "--db", database.url(), "--user", "postgres",
                 "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--exclude-table", "public\\.audit_.*",
-                "--exclude-column", "public.customers.notes", "--mask-column", "public.customers.card",
+                "--snapshot", "no_data", "--exclude-column", "public.customers.notes", "--mask-column", "public.customers.card",
                 "--hash-column", "public.customers.email", "--hash-salt", "s3cret-salt")) {
             assertThat(capture.awaitLine("Capturing journal", Duration.ofSeconds(60))).as(capture.output()).isTrue();
             TestServices.execute(database, "INSERT INTO audit_log VALUES (1, 'login'); "

@@ -206,6 +206,11 @@ public final class LogicalSource implements Source {
     }
 
     @Override
+    public boolean midTransaction() {
+        return emitter.midTransaction();
+    }
+
+    @Override
     public List<String> takeWatermarks() {
         return emitter.takeWatermarks();
     }

@@ -44,6 +44,8 @@ final class TransactionEmitter {
     private final SkippedOperations skipped;
     private long skippedTruncates;
     private boolean beginSent;
+    /** Events of the transaction in progress went out: the rest, its position last, is still to come. */
+    private boolean partlyHandedOut;
     private RowChange heldBack;
     private Lsn positionWithoutEvents;
     private PgOutputMessage carried;
@@ -103,6 +105,11 @@ final class TransactionEmitter {
         return taken;
     }
 
+    /** Whether events of a transaction went out and its last one, which carries the position, has not yet. */
+    boolean midTransaction() {
+        return partlyHandedOut;
+    }
+
     boolean hasPositionWithoutEvents() {
         return positionWithoutEvents != null;
     }
@@ -119,6 +126,7 @@ final class TransactionEmitter {
         assembler.reset();
         heldBack = null;
         beginSent = false;
+        partlyHandedOut = false;
         carried = null;
     }
 
@@ -167,6 +175,7 @@ final class TransactionEmitter {
             }
             assembler.commit(commit.endLsn());
             beginSent = false;
+            partlyHandedOut = false;
         } else if (message instanceof LogicalMessage logical) {
             if (SnapshotWatermark.MESSAGE_PREFIX.equals(logical.prefix())) {
                 watermarks.add(new String(logical.content(), StandardCharsets.UTF_8));
@@ -210,9 +219,11 @@ final class TransactionEmitter {
         }
         if (heldBack != null) {
             emitHeld(events, null);
+            partlyHandedOut = true;
         } else if (change.transaction() != null && !beginSent) {
             events.add(envelope.transactionBegin(change.transaction().id(), change.sourceTsMillis(), null));
             beginSent = true;
+            partlyHandedOut = true;
         }
         heldBack = change;
     }

@@ -4,12 +4,16 @@ import dev.pgcdc.event.ChangeEvent;
 import dev.pgcdc.sink.Sink;
 
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The real Kafka sink with a gate a test closes to force a schedule: {@link #holdAcknowledgements} keeps
- * Kafka's acknowledgements from the pipeline until released (a slow partition).
+ * The real Kafka sink with gates a test closes to force a schedule: {@link #holdAcknowledgements} keeps
+ * Kafka's acknowledgements from the pipeline until released (a slow partition); {@link #pauseAtSend} keeps
+ * the pipeline thread inside one send until {@link #resume}.
  */
 final class GatedSink implements Sink {
 
@@ -17,6 +21,9 @@ final class GatedSink implements Sink {
     private final AtomicInteger sent = new AtomicInteger();
     private final List<Runnable> heldAcknowledgements = new ArrayList<>();
     private boolean holding;
+    private final CountDownLatch paused = new CountDownLatch(1);
+    private final CountDownLatch resumed = new CountDownLatch(1);
+    private volatile int pauseAt;
 
     GatedSink(Sink delegate) {
         this.delegate = delegate;
@@ -25,6 +32,20 @@ final class GatedSink implements Sink {
     /** Changes handed to {@link #send} so far (including one blocked in it). */
     int sent() {
         return sent.get();
+    }
+
+    /** The pipeline thread will wait inside the {@code n}th send (counting from 1) until {@link #resume}. */
+    void pauseAtSend(int n) {
+        pauseAt = n;
+    }
+
+    /** Whether the pipeline thread came to wait in the send {@link #pauseAtSend} named within {@code timeout}. */
+    boolean awaitPaused(Duration timeout) throws InterruptedException {
+        return paused.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void resume() {
+        resumed.countDown();
     }
 
     synchronized void holdAcknowledgements() {
@@ -44,7 +65,14 @@ final class GatedSink implements Sink {
 
     @Override
     public void send(ChangeEvent event, DeliveryCallback callback) {
-        sent.incrementAndGet();
+        if (sent.incrementAndGet() == pauseAt) {
+            paused.countDown();
+            try {
+                resumed.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         delegate.send(event, failure -> {
             synchronized (this) {
                 if (holding) {
@@ -63,6 +91,7 @@ final class GatedSink implements Sink {
 
     @Override
     public void close() {
+        resume();
         releaseAcknowledgements();
         delegate.close();
     }

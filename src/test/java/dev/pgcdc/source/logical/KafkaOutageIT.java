@@ -26,9 +26,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 /** Kafka goes away mid-stream: capture stops without confirming what Kafka never got, and a restart delivers it. */
 class KafkaOutageIT {
 
-    /** Short client timeouts so the outage is noticed in seconds rather than the default two minutes. */
-    private static final Map<String, String> IMPATIENT = Map.of("delivery.timeout.ms", "4000", "request.timeout.ms", "1000",
-            "max.block.ms", "3000", "linger.ms", "0");
+    /**
+     * Client timeouts short enough to notice the outage in seconds rather than the default two minutes, and long
+     * enough for a slow machine's first requests to a broker that just started.
+     */
+    private static final Map<String, String> IMPATIENT = Map.of("delivery.timeout.ms", "15000", "request.timeout.ms", "5000",
+            "max.block.ms", "10000", "linger.ms", "0");
 
     @Test
     void changesKafkaNeverAcknowledgedAreNotConfirmedAndArriveAfterRestart() throws Exception {
@@ -44,7 +47,7 @@ class KafkaOutageIT {
                 KafkaConfig kafka = new KafkaConfig(doomed.bootstrapServers(), IMPATIENT);
                 Capture capture = LogicalCapture.start(database, kafka, config);
                 insert(database, 1, 5);
-                assertThat(Topics.read(kafka, topic, 5, Duration.ofSeconds(30))).hasSize(5);
+                assertThat(Topics.read(kafka, topic, 5, Duration.ofSeconds(30))).as("capture %s", state(capture)).hasSize(5);
                 awaitConfirmedPast(database, config.slot(), TestServices.query(database, "SELECT pg_current_wal_lsn()::text"));
 
                 doomed.close();
@@ -70,6 +73,17 @@ class KafkaOutageIT {
             }
         } finally {
             LogicalSetup.teardown(database, config.slot(), "pgcdc");
+        }
+    }
+
+    private static String state(Capture capture) {
+        try {
+            return capture.await(Duration.ZERO) ? "ended" : "running";
+        } catch (CdcException e) {
+            return "failed: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
         }
     }
 

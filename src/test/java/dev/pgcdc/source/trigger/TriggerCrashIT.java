@@ -33,8 +33,11 @@ class TriggerCrashIT {
         String topic = prefix + ".public.items";
         HotKeyWorkload.createTables(database);
         JournalSchema.install(database, List.of(new TableId("public", HotKeyWorkload.CAPTURED_TABLE)));
+        // The journal was installed before the first write, so it holds every change: no snapshot, whose reads
+        // of rows the writers left alone in its window would add "r" states between their committed ones.
         String[] capture = {"capture", "--mode", "trigger", "--db", database.url(), "--user", database.user(),
-                "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--poll-interval", "100ms"};
+                "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--poll-interval", "100ms",
+                "--snapshot", "no_data"};
 
         HotKeyWorkload workload = HotKeyWorkload.start(database, 4, 150, Duration.ofSeconds(15));
         int kills = 0;
