@@ -14,8 +14,10 @@ import java.time.Duration;
  * Capture's side of the journal's wake-up (see journal-install.sql): an idle capture holds the wake-up lock
  * exclusively and blocks on its connection until a writer's NOTIFY arrives; a busy one does not hold it, so
  * writers under load do not notify and their commits are not serialised. Taking the lock waits for the writers
- * that hold it shared, which did not notify: the read that follows sees their changes. The lock belongs to the
- * session, so a new connection starts without it.
+ * that hold it shared, which did not notify, and for those that left a mark, which counted on another writer's
+ * NOTIFY: the read that follows sees their changes. Writers decide whether to notify at their commit, so the
+ * NOTIFY a mark counts on comes from a transaction already committing. The lock belongs to the session, so a new
+ * connection starts without it.
  */
 final class JournalWakeup {
 

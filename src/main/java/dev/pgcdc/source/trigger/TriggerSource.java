@@ -354,7 +354,9 @@ public final class TriggerSource implements Source {
              ResultSet journal = statement.executeQuery("""
                      SELECT to_regclass('pgcdc.journal') IS NOT NULL,
                             EXISTS (SELECT FROM pg_attribute WHERE attrelid = to_regclass('pgcdc.journal') AND attname = 'table_oid')
-                              AND to_regprocedure('pgcdc.take_wakeup_lock(int)') IS NOT NULL""")) {
+                              AND to_regprocedure('pgcdc.take_wakeup_lock(int)') IS NOT NULL
+                              AND EXISTS (SELECT FROM pg_trigger WHERE tgrelid = to_regclass('pgcdc.journal')
+                                            AND tgname = 'journal_wake_capture')""")) {
             journal.next();
             if (!journal.getBoolean(1)) {
                 throw new CdcException(CdcException.Kind.CONFIGURATION, "no pgcdc journal in database '" + databaseName

@@ -13,7 +13,9 @@ import dev.pgcdc.testing.Topics;
 import dev.pgcdc.testing.TriggerCapture;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 
@@ -56,20 +58,61 @@ class TriggerWakeupIT {
         }
     }
 
+    /**
+     * Forces the schedule that lost the wake-up: capture waits; writer A changes a row and its transaction stays
+     * open (or rolls back); writer B changes another row and commits. B's change must arrive on a wake-up, not
+     * after the poll interval (an hour here), however long A stays open and whether or not A commits.
+     */
+    @Test
+    void aCommittedChangeWakesCaptureWhileAnotherWritersTransactionStaysOpenOrRollsBack() throws Exception {
+        DatabaseConfig database = TestServices.newDatabase();
+        KafkaConfig kafka = TestServices.kafka();
+        String prefix = TestServices.uniqueName("wakeopen");
+        String topic = prefix + ".public.items";
+        TestServices.execute(database, "CREATE TABLE items (id int PRIMARY KEY)");
+        JournalSchema.install(database, List.of(TABLE));
+        TriggerCaptureConfig config = new TriggerCaptureConfig(prefix, false, Duration.ofHours(1), 500);
+
+        try (Capture ignored = TriggerCapture.start(database, kafka, config);
+             Connection writerA = TestServices.connect(database)) {
+            writerA.setAutoCommit(false);
+            awaitCaptureWaitingForAWakeUp(database);
+            try (Statement statement = writerA.createStatement()) {
+                statement.execute("INSERT INTO items VALUES (1)");
+            }
+            TestServices.execute(database, "INSERT INTO items VALUES (2)");
+            assertThat(Topics.read(kafka, topic, 1, WAIT)).extracting(ConsumedChange::key)
+                    .as("B's committed change, while A's transaction is open").containsExactly("{\"id\":2}");
+
+            writerA.rollback();
+            awaitCaptureWaitingForAWakeUp(database);
+            try (Statement statement = writerA.createStatement()) {
+                statement.execute("INSERT INTO items VALUES (3)");
+            }
+            TestServices.execute(database, "INSERT INTO items VALUES (4)");
+            writerA.rollback();
+            assertThat(Topics.read(kafka, topic, 2, WAIT)).extracting(ConsumedChange::key)
+                    .as("B's committed change, A rolled back").containsExactly("{\"id\":2}", "{\"id\":4}");
+        }
+    }
+
     @Test
     void journalInstalledWithoutTheWakeUpIsRefusedUntilSetupRunsAgain() throws Exception {
         DatabaseConfig database = TestServices.newDatabase();
         TestServices.execute(database, "CREATE TABLE items (id int PRIMARY KEY)");
         JournalSchema.install(database, List.of(TABLE));
-        TestServices.execute(database, "DROP FUNCTION pgcdc.take_wakeup_lock(int)");
         TriggerCaptureConfig config = new TriggerCaptureConfig(TestServices.uniqueName("older"), false, null, 500);
 
-        assertThat(catchThrowable(() -> TriggerSource.open(database, config).close()))
-                .isInstanceOf(CdcException.class)
-                .hasMessageContaining("installed by an older pgcdc: run `pgcdc setup --mode trigger");
+        for (String removal : List.of("DROP FUNCTION pgcdc.take_wakeup_lock(int)", "DROP TRIGGER journal_wake_capture ON pgcdc.journal")) {
+            TestServices.execute(database, removal);
+            assertThat(catchThrowable(() -> TriggerSource.open(database, config).close()))
+                    .as("after %s", removal)
+                    .isInstanceOf(CdcException.class)
+                    .hasMessageContaining("installed by an older pgcdc: run `pgcdc setup --mode trigger");
 
-        JournalSchema.install(database, List.of(TABLE));
-        TriggerSource.open(database, config).close();
+            JournalSchema.install(database, List.of(TABLE));
+            TriggerSource.open(database, config).close();
+        }
     }
 
     /** The capture holds the wake-up lock exclusively only once it read the journal empty and waits. */
