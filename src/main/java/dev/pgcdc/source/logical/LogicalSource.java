@@ -90,7 +90,7 @@ public final class LogicalSource implements Source {
      * confirms the slot after, so a crash between the two leaves Kafka ahead of the slot.
      */
     public static LogicalSource open(DatabaseConfig database, LogicalCaptureConfig config, Lsn resumeAfter) {
-        Connection metadata = PostgresConnections.open(database, APPLICATION_NAME);
+        Connection metadata = PostgresConnections.open(database, APPLICATION_NAME, MetadataSession.SOCKET_TIMEOUT);
         try {
             boolean slotExists = LogicalPreflight.check(metadata, config);
             for (String table : LogicalPreflight.tablesWithoutBeforeImages(metadata, config.publication())) {
@@ -113,7 +113,7 @@ public final class LogicalSource implements Source {
 
     /** The topics of the tables the publication holds now (and the transaction topic), to create them before capture starts. */
     public static List<String> topicsOfPublishedTables(DatabaseConfig database, LogicalCaptureConfig config) {
-        try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME);
+        try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME, MetadataSession.SOCKET_TIMEOUT);
              var query = connection.prepareStatement(
                      "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ? ORDER BY 1, 2")) {
             DebeziumEnvelope names = new DebeziumEnvelope(config.topicPrefix(), "", "", false);

@@ -1,4 +1,4 @@
-package dev.pgcdc.standby;
+package dev.pgcdc.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,20 +8,25 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A TCP proxy in the test process that can go silent: once {@link #cut()}, it forwards nothing in either
  * direction but keeps every socket open, as a failed network path behind a NAT or a paused VM does. Neither
- * end sees a reset or a keepalive failure.
+ * end sees a reset or a keepalive failure. The connections open at the cut stay silent for good (their state
+ * was lost on the way, and the packets are dropped, not refused); a connection made while cut is held until
+ * {@link #heal()}, as a client's retried handshake gets through once the path is back, and forwarded from then on.
  */
-final class SilentProxy implements AutoCloseable {
+public final class SilentProxy implements AutoCloseable {
 
     private final ServerSocket listener;
     private final int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
-    private volatile boolean cut;
+    private final List<AtomicBoolean> dead = new CopyOnWriteArrayList<>();
+    private final Object path = new Object();
+    private boolean cut;
 
-    SilentProxy(int targetPort) throws IOException {
+    public SilentProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::accept, "silent-proxy-accept");
@@ -29,17 +34,30 @@ final class SilentProxy implements AutoCloseable {
         acceptor.start();
     }
 
-    int port() {
+    public int port() {
         return listener.getLocalPort();
     }
 
-    void cut() {
-        cut = true;
+    /** Every open connection goes silent for good; new ones wait for {@link #heal()}. */
+    public void cut() {
+        synchronized (path) {
+            cut = true;
+            dead.forEach(connection -> connection.set(true));
+        }
+    }
+
+    /** New connections get through again; those open at the cut stay silent. */
+    public void heal() {
+        synchronized (path) {
+            cut = false;
+            path.notifyAll();
+        }
     }
 
     @Override
     public void close() throws IOException {
         listener.close();
+        heal();
         for (Socket socket : sockets) {
             socket.close();
         }
@@ -49,25 +67,37 @@ final class SilentProxy implements AutoCloseable {
         try {
             while (true) {
                 Socket client = listener.accept();
-                Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(client);
+                synchronized (path) {
+                    while (cut) {
+                        path.wait();
+                    }
+                }
+                if (listener.isClosed()) {
+                    return;
+                }
+                Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(server);
-                pump(client, server);
-                pump(server, client);
+                AtomicBoolean silent = new AtomicBoolean();
+                dead.add(silent);
+                pump(client, server, silent);
+                pump(server, client, silent);
             }
         } catch (IOException e) {
             // the listener closed: the test is over
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
-    private void pump(Socket from, Socket to) throws IOException {
+    private void pump(Socket from, Socket to, AtomicBoolean silent) throws IOException {
         InputStream in = from.getInputStream();
         OutputStream out = to.getOutputStream();
         Thread thread = new Thread(() -> {
             byte[] buffer = new byte[16384];
             try {
                 for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-                    if (!cut) {
+                    if (!silent.get()) {
                         out.write(buffer, 0, read);
                     }
                 }
