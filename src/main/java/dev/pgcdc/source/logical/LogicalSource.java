@@ -133,32 +133,6 @@ public final class LogicalSource implements Source {
         }
     }
 
-    /**
-     * Waits until no walsender streams from {@code slot}: after a takeover, the previous capture's one ends
-     * when the server sees its connection closed (at once after a crash, after {@code wal_sender_timeout}
-     * when its network was cut).
-     */
-    public static void awaitSlotReleased(DatabaseConfig database, String slot, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME);
-             var query = connection.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
-            query.setString(1, slot);
-            while (true) {
-                try (var rows = query.executeQuery()) {
-                    if (!rows.next() || !rows.getBoolean(1) || System.nanoTime() > deadline) {
-                        return; // still active after the deadline: the preflight then names who holds it
-                    }
-                }
-                Thread.sleep(200); // the server sends no notice when a walsender ends
-            }
-        } catch (SQLException e) {
-            throw PostgresErrors.describe(e, database, "checking the replication slot");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CdcException(CdcException.Kind.INTERNAL, "interrupted while waiting for the replication slot", e);
-        }
-    }
-
     @Override
     public List<ChangeEvent> poll(Duration timeout) throws InterruptedException {
         metadata.heartbeatIfDue(config.slot(), confirmed);
