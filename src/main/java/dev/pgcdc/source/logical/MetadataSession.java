@@ -294,7 +294,7 @@ final class MetadataSession implements TypeResolver.Catalog, AutoCloseable {
     }
 
     /** PgJDBC words a read that timed out as a generic I/O error; say what it means. */
-    static String reason(Exception e) {
+    private static String reason(Exception e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof SocketTimeoutException) {
                 return "no answer from PostgreSQL within " + SOCKET_TIMEOUT.toSeconds() + " s: is the network cut?";
