@@ -7,6 +7,7 @@ import dev.pgcdc.event.TableId;
 import dev.pgcdc.source.logical.LogicalSetup;
 import dev.pgcdc.testing.Conditions;
 import dev.pgcdc.testing.HotKeyWorkload;
+import dev.pgcdc.testing.LogicalCapture;
 import dev.pgcdc.testing.PgcdcProcess;
 import dev.pgcdc.testing.SilentProxy;
 import dev.pgcdc.testing.TestServices;
@@ -48,7 +49,7 @@ class LogicalNetworkCutIT {
                     + "?options=-c%20wal_sender_timeout%3D" + WAL_SENDER_TIMEOUT.toMillis();
             try (PgcdcProcess capture = PgcdcProcess.start("capture", "--mode", "logical", "--db", throughProxy,
                     "--user", database.user(), "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--slot", prefix,
-                    "--heartbeat-interval", "1s")) {
+                    "--heartbeat-interval", "1s", "--snapshot", "no_data")) {
                 assertThat(capture.awaitLine("Capturing slot", Duration.ofSeconds(60))).as(capture.output()).isTrue();
                 HotKeyWorkload workload = HotKeyWorkload.startUntil(database, 2, 20, done::get);
                 Conditions.await("the capture publishes", () -> Topics.size(kafka, topic) > 0, Duration.ofSeconds(60));
@@ -81,10 +82,11 @@ class LogicalNetworkCutIT {
                         (System.nanoTime() - caughtUp) / 1_000_000);
             } finally {
                 done.set(true);
+                LogicalCapture.awaitSlotReleased(database, prefix);
                 LogicalSetup.teardown(database, prefix, "pgcdc");
             }
         }
-        List<ConsumedChange> records = Topics.read(kafka, topic, Integer.MAX_VALUE, Duration.ofSeconds(3));
+        List<ConsumedChange> records = Topics.read(kafka, topic, Math.toIntExact(Topics.size(kafka, topic)), Duration.ofSeconds(30));
         assertThat(HotKeyWorkload.Replay.of(records).states()).as("each key's states, complete and in commit order")
                 .isEqualTo(HotKeyWorkload.committedStates(database));
     }

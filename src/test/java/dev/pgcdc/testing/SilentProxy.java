@@ -104,8 +104,20 @@ public final class SilentProxy implements AutoCloseable {
             } catch (IOException e) {
                 // a socket closed: the connection is over
             }
+            if (!silent.get()) {
+                closeQuietly(from);
+                closeQuietly(to); // the other end learns it, as over a live network; a silent one drops that too
+            }
         }, "silent-proxy-pump");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing is all that was left to do
+        }
     }
 }
