@@ -11,10 +11,10 @@ import dev.pgcdc.snapshot.SnapshotConfig;
 import dev.pgcdc.snapshot.Snapshots;
 import dev.pgcdc.source.Source;
 import dev.pgcdc.source.logical.LogicalSource;
+import dev.pgcdc.source.logical.SlotRelease;
 import dev.pgcdc.source.notify.NotifySource;
 import dev.pgcdc.source.trigger.TriggerSource;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
 
@@ -25,9 +25,6 @@ import java.util.function.Function;
  */
 record CapturePlan(Function<String, Source> source, List<String> topics, String description, String offsetsTopic,
                    String origin, Runnable awaitFree) {
-
-    /** How long a new active capture waits for the previous one's walsender to end: its wal_sender_timeout, and some. */
-    private static final Duration SLOT_RELEASE_TIMEOUT = Duration.ofSeconds(90);
 
     /** The plan of {@code command}'s mode; refuses options of another mode, and asks the database which topics it writes. */
     static CapturePlan of(CaptureCommand command, DatabaseConfig databaseConfig) {
@@ -82,7 +79,7 @@ record CapturePlan(Function<String, Source> source, List<String> topics, String 
                 : Snapshots.logical(databaseConfig, logical, snapshotConfig), topics,
                 "slot " + logical.slot() + " (publication " + logical.publication() + ") -> topics " + topics,
                 OffsetsTopic.name(logical.topicPrefix()), logical.slot(),
-                () -> LogicalSource.awaitSlotReleased(databaseConfig, logical.slot(), SLOT_RELEASE_TIMEOUT));
+                () -> SlotRelease.await(databaseConfig, logical.slot()));
     }
 
     private static void rejectOptionsOfOtherMode(CaptureCommand command, boolean given, String options) {

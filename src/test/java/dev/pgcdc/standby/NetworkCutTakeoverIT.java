@@ -9,6 +9,7 @@ import dev.pgcdc.testing.Conditions;
 import dev.pgcdc.testing.ExactlyOnceCheck;
 import dev.pgcdc.testing.HotKeyWorkload;
 import dev.pgcdc.testing.PgcdcProcess;
+import dev.pgcdc.testing.SilentProxy;
 import dev.pgcdc.testing.TestServices;
 import dev.pgcdc.testing.Topics;
 import org.junit.jupiter.api.Test;

@@ -90,7 +90,7 @@ public final class LogicalSource implements Source {
      * confirms the slot after, so a crash between the two leaves Kafka ahead of the slot.
      */
     public static LogicalSource open(DatabaseConfig database, LogicalCaptureConfig config, Lsn resumeAfter) {
-        Connection metadata = PostgresConnections.open(database, APPLICATION_NAME);
+        Connection metadata = PostgresConnections.open(database, APPLICATION_NAME, MetadataSession.SOCKET_TIMEOUT);
         try {
             boolean slotExists = LogicalPreflight.check(metadata, config);
             for (String table : LogicalPreflight.tablesWithoutBeforeImages(metadata, config.publication())) {
@@ -113,7 +113,7 @@ public final class LogicalSource implements Source {
 
     /** The topics of the tables the publication holds now (and the transaction topic), to create them before capture starts. */
     public static List<String> topicsOfPublishedTables(DatabaseConfig database, LogicalCaptureConfig config) {
-        try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME);
+        try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME, MetadataSession.SOCKET_TIMEOUT);
              var query = connection.prepareStatement(
                      "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ? ORDER BY 1, 2")) {
             DebeziumEnvelope names = new DebeziumEnvelope(config.topicPrefix(), "", "", false);
@@ -130,32 +130,6 @@ public final class LogicalSource implements Source {
             return topics;
         } catch (SQLException e) {
             throw PostgresErrors.describe(e, database, "listing the published tables");
-        }
-    }
-
-    /**
-     * Waits until no walsender streams from {@code slot}: after a takeover, the previous capture's one ends
-     * when the server sees its connection closed (at once after a crash, after {@code wal_sender_timeout}
-     * when its network was cut).
-     */
-    public static void awaitSlotReleased(DatabaseConfig database, String slot, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (Connection connection = PostgresConnections.open(database, APPLICATION_NAME);
-             var query = connection.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
-            query.setString(1, slot);
-            while (true) {
-                try (var rows = query.executeQuery()) {
-                    if (!rows.next() || !rows.getBoolean(1) || System.nanoTime() > deadline) {
-                        return; // still active after the deadline: the preflight then names who holds it
-                    }
-                }
-                Thread.sleep(200); // the server sends no notice when a walsender ends
-            }
-        } catch (SQLException e) {
-            throw PostgresErrors.describe(e, database, "checking the replication slot");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CdcException(CdcException.Kind.INTERNAL, "interrupted while waiting for the replication slot", e);
         }
     }
 

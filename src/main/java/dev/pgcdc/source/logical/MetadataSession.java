@@ -9,6 +9,7 @@ import dev.pgcdc.source.PostgresErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.SocketTimeoutException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,12 +24,20 @@ import java.util.Map;
  * The ordinary (non-replication) connection logical capture keeps beside the stream: heartbeats, primary
  * keys and types by OID, and the slot's confirmed position. A failure is a WARN with the reason; the connection is dropped
  * and opened again with backoff, so a dead connection never silently stops an idle slot from advancing.
+ * Every statement is short (catalog lookups by OID or name, a heartbeat, one row of an UNLOGGED table, whose
+ * commit waits for no synchronous standby), so a read that waits longer than {@link #SOCKET_TIMEOUT} fails: a
+ * silent network (packets dropped, no reset) ends in a reconnection rather than a wait without end.
  * Used from the pipeline thread only.
  */
 final class MetadataSession implements TypeResolver.Catalog, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MetadataSession.class);
     static final String HEARTBEAT_PREFIX = "pgcdc-heartbeat";
+    /**
+     * How long a statement (or the login) may wait for PostgreSQL before its connection counts as lost: far
+     * above what these statements take on a loaded server, well below what a supervisor would call a hang.
+     */
+    static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(15);
 
     private final DatabaseConfig database;
     private final Duration heartbeatInterval;
@@ -128,8 +137,11 @@ final class MetadataSession implements TypeResolver.Catalog, AutoCloseable {
         }
     }
 
-    /** A role that may not write the table, or a setup from before it existed, only costs status that figure. */
-    private void recordProgress(Connection open, String slot, Lsn confirmed) {
+    /**
+     * A role that may not write the table, or a setup from before it existed, only costs status that figure; a
+     * lost connection is the caller's to handle.
+     */
+    private void recordProgress(Connection open, String slot, Lsn confirmed) throws SQLException {
         if (!recordsProgress || !confirmed.isAfter(recordedProgress)) {
             return;
         }
@@ -137,6 +149,9 @@ final class MetadataSession implements TypeResolver.Catalog, AutoCloseable {
             SlotProgress.record(open, slot, confirmed);
             recordedProgress = confirmed;
         } catch (SQLException e) {
+            if (PostgresErrors.isTransient(e)) {
+                throw e;
+            }
             recordsProgress = false;
             log.warn("Cannot record in {} when the slot last advanced ({}); status will not show it: run setup again "
                     + "as a role that may create it, or grant this role INSERT and UPDATE on it", SlotProgress.TABLE, e.getMessage());
@@ -266,7 +281,7 @@ final class MetadataSession implements TypeResolver.Catalog, AutoCloseable {
                 Thread.currentThread().interrupt();
                 return null;
             }
-            connection = PostgresConnections.open(database, LogicalSource.APPLICATION_NAME);
+            connection = PostgresConnections.open(database, LogicalSource.APPLICATION_NAME, SOCKET_TIMEOUT);
             backoff.succeeded();
             log.info("Metadata connection to PostgreSQL re-established");
         }
@@ -274,9 +289,18 @@ final class MetadataSession implements TypeResolver.Catalog, AutoCloseable {
     }
 
     private void failed(String what, Exception e) {
-        log.warn("The {} failed ({}); reconnecting the metadata connection in {} ms", what, e.getMessage(),
-                backoff.failed().toMillis());
+        log.warn("The {} failed ({}); reconnecting the metadata connection in {} ms", what, reason(e), backoff.failed().toMillis());
         drop();
+    }
+
+    /** PgJDBC words a read that timed out as a generic I/O error; say what it means. */
+    private static String reason(Exception e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException) {
+                return "no answer from PostgreSQL within " + SOCKET_TIMEOUT.toSeconds() + " s: is the network cut?";
+            }
+        }
+        return e.getMessage();
     }
 
     private void drop() {

@@ -75,6 +75,9 @@ final class ReplicationReader implements AutoCloseable {
         PGProperty.REPLICATION.set(properties, "database");
         PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
         PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
+        // The login and the session settings below wait at most this long on a silent network; creating the
+        // slot (which waits for running transactions) and streaming then wait without a bound (see the class comment).
+        PGProperty.SOCKET_TIMEOUT.set(properties, (int) MetadataSession.SOCKET_TIMEOUT.toSeconds());
         Connection connection = DriverManager.getConnection(database.url(), properties);
         try {
             try (Statement statement = connection.createStatement()) {
@@ -90,6 +93,7 @@ final class ReplicationReader implements AutoCloseable {
                 rows.next();
                 walsenderPid = rows.getInt(1);
             }
+            connection.setNetworkTimeout(Runnable::run, 0);
             PGConnection pg = connection.unwrap(PGConnection.class);
             if (createSlot) {
                 pg.getReplicationAPI().createReplicationSlot().logical()
