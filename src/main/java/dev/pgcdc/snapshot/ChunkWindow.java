@@ -21,7 +21,7 @@ final class ChunkWindow {
     private final String id;
     private final TableId table;
     private final String topic;
-    private final boolean incremental;
+    private final String onDemand;
     private final CountDownLatch opened = new CountDownLatch(1);
     private final CountDownLatch emitted = new CountDownLatch(1);
     /** Keys the stream changed while the window was open; pipeline thread only. */
@@ -29,16 +29,17 @@ final class ChunkWindow {
     private boolean truncated;
     private volatile Chunk chunk;
 
-    /** {@code incremental}: a chunk of an on-demand snapshot, which records no progress. */
-    ChunkWindow(String id, TableId table, String topic, boolean incremental) {
+    /** {@code onDemand}: the id of the on-demand snapshot the chunk belongs to, null for the initial snapshot's. */
+    ChunkWindow(String id, TableId table, String topic, String onDemand) {
         this.id = id;
         this.table = table;
         this.topic = topic;
-        this.incremental = incremental;
+        this.onDemand = onDemand;
     }
 
-    boolean incremental() {
-        return incremental;
+    /** The on-demand snapshot's id, or null for a chunk of the initial snapshot. */
+    String onDemand() {
+        return onDemand;
     }
 
     String id() {

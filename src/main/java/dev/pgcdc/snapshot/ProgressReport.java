@@ -28,17 +28,24 @@ public final class ProgressReport {
      * @param lastKey       the key up to which every chunk is done, null when the first chunk is not
      * @param laterRanges   completed key ranges after {@code lastKey} (chunks other workers finished first)
      * @param secondsSinceRecorded how long ago the capture last recorded this table's progress
+     * @param notRunning    why the capture's last start does not run this unfinished snapshot, or null
      */
     public record Table(String capture, String table, long rowsDone, long rowsEstimated, boolean done, List<String> lastKey,
-                        int laterRanges, double secondsSinceRecorded) {
+                        int laterRanges, double secondsSinceRecorded, String notRunning) {
 
         public Table {
             lastKey = lastKey == null ? null : List.copyOf(lastKey);
+            notRunning = done ? null : notRunning;
         }
 
-        /** {@code done} or {@code in_progress}. */
+        public Table(String capture, String table, long rowsDone, long rowsEstimated, boolean done, List<String> lastKey,
+                     int laterRanges, double secondsSinceRecorded) {
+            this(capture, table, rowsDone, rowsEstimated, done, lastKey, laterRanges, secondsSinceRecorded, null);
+        }
+
+        /** {@code done}, {@code in_progress}, or {@code not_running} (the capture started without running it). */
         public String state() {
-            return done ? "done" : "in_progress";
+            return done ? "done" : notRunning != null ? "not_running" : "in_progress";
         }
 
         /** Done rows as a share of the estimate (100 once done). */
@@ -49,6 +56,12 @@ public final class ProgressReport {
         /** The line {@code status} prints. */
         public String line() {
             String later = done || laterRanges == 0 ? "" : String.format(Locale.ROOT, " (and %d later key range(s) done)", laterRanges);
+            if (notRunning != null) {
+                String where = rowsDone == 0 ? "not started" : String.format(Locale.ROOT, "stopped at %,d of about %,d row(s) (%d%%)%s",
+                        rowsDone, Math.max(1, rowsEstimated), percent(), later);
+                return String.format(Locale.ROOT, "snapshot (%s): %s %s: %s, recorded %.0f s ago", capture, table, where, notRunning,
+                        secondsSinceRecorded);
+            }
             return String.format(Locale.ROOT, "snapshot (%s): %s %s, %,d of about %,d row(s) (%d%%)%s, recorded %.0f s ago",
                     capture, table, done ? "done" : "in progress", rowsDone, Math.max(1, rowsEstimated), percent(), later,
                     secondsSinceRecorded);
@@ -70,7 +83,7 @@ public final class ProgressReport {
             try (PreparedStatement query = connection.prepareStatement("""
                     SELECT p.capture, p.table_schema || '.' || p.table_name, p.rows_done, p.done,
                            greatest(coalesce(c.reltuples, 0), p.rows_done)::bigint, extract(epoch FROM now() - p.updated_at),
-                           p.last_key, coalesce(p.later_chunks, '[]')::text
+                           p.last_key, coalesce(p.later_chunks, '[]')::text, to_jsonb(p) ->> 'not_running'
                     FROM pgcdc.snapshot_progress p
                     LEFT JOIN pg_class c ON c.oid = to_regclass(quote_ident(p.table_schema) || '.' || quote_ident(p.table_name))
                     ORDER BY 1, 2""");
@@ -79,7 +92,8 @@ public final class ProgressReport {
                     Array key = rows.getArray(7);
                     JsonNode later = Json.parse(rows.getString(8));
                     tables.add(new Table(rows.getString(1), rows.getString(2), rows.getLong(3), rows.getLong(5), rows.getBoolean(4),
-                            key == null ? null : List.of((String[]) key.getArray()), later.size(), rows.getDouble(6)));
+                            key == null ? null : List.of((String[]) key.getArray()), later.size(), rows.getDouble(6),
+                            rows.getString(9)));
                 }
             }
             return tables;

@@ -35,6 +35,8 @@ final class ProgressStore {
                 done         boolean NOT NULL DEFAULT false,
                 updated_at   timestamptz NOT NULL DEFAULT now(),
                 later_chunks jsonb,
+                condition    text,
+                not_running  text,
                 PRIMARY KEY (capture, table_schema, table_name))""";
 
     private final String capture;
@@ -68,14 +70,19 @@ final class ProgressStore {
                 }
             }
             statement.execute(DDL);
-            // Tables created before chunks were read in parallel lack the column; checked first, so a capture role
-            // that does not own the table needs nothing more once it is there.
-            try (ResultSet missing = statement.executeQuery("""
-                    SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'pgcdc.snapshot_progress'::regclass
-                                       AND attname = 'later_chunks' AND NOT attisdropped)""")) {
-                missing.next();
-                if (missing.getBoolean(1)) {
-                    statement.execute("ALTER TABLE pgcdc.snapshot_progress ADD COLUMN later_chunks jsonb");
+            // Tables created by earlier versions lack later columns; checked first, so a capture role that does not
+            // own the table needs nothing more once they are there.
+            for (String column : List.of("later_chunks jsonb", "condition text", "not_running text")) {
+                try (PreparedStatement missing = connection.prepareStatement("""
+                        SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'pgcdc.snapshot_progress'::regclass
+                                           AND attname = ? AND NOT attisdropped)""")) {
+                    missing.setString(1, column.substring(0, column.indexOf(' ')));
+                    try (ResultSet result = missing.executeQuery()) {
+                        result.next();
+                        if (result.getBoolean(1)) {
+                            statement.execute("ALTER TABLE pgcdc.snapshot_progress ADD COLUMN " + column);
+                        }
+                    }
                 }
             }
             connection.commit();
@@ -87,6 +94,11 @@ final class ProgressStore {
         }
     }
 
+    /** The name its rows are recorded under, e.g. {@code logical:pgcdc}. */
+    String capture() {
+        return capture;
+    }
+
     /** What is recorded for this capture, by table, in schema and name order. */
     Map<TableId, TableProgress> load(Connection connection) throws SQLException {
         Map<TableId, TableProgress> tables = new LinkedHashMap<>();
@@ -96,21 +108,57 @@ final class ProgressStore {
             query.setString(1, capture);
             try (ResultSet rows = query.executeQuery()) {
                 while (rows.next()) {
-                    Array key = rows.getArray(3);
-                    List<KeyRange> completed = new ArrayList<>();
-                    if (rows.getBoolean(5)) {
-                        completed.add(KeyRange.WHOLE);
-                    } else {
-                        if (key != null) {
-                            completed.add(new KeyRange(null, Arrays.asList((String[]) key.getArray())));
-                        }
-                        completed.addAll(ranges(rows.getString(6)));
-                    }
-                    tables.put(new TableId(rows.getString(1), rows.getString(2)), new TableProgress(completed, rows.getLong(4)));
+                    tables.put(new TableId(rows.getString(1), rows.getString(2)), progress(rows));
                 }
             }
         }
         return tables;
+    }
+
+    /**
+     * This capture's on-demand snapshots that are recorded and not done, oldest first: each is recorded under
+     * {@code <capture> on-demand <id>} (see {@link OnDemandRequest#store}), with its condition.
+     */
+    List<OnDemandRequest> loadOnDemand(Connection connection) throws SQLException {
+        String prefix = OnDemandRequest.capturePrefix(capture);
+        List<OnDemandRequest> requests = new ArrayList<>();
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT table_schema, table_name, last_key, rows_done, done, later_chunks::text, capture, condition
+                FROM pgcdc.snapshot_progress WHERE left(capture, length(?)) = ? AND NOT done ORDER BY updated_at, capture""")) {
+            query.setString(1, prefix);
+            query.setString(2, prefix);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    requests.add(new OnDemandRequest(rows.getString(7).substring(prefix.length()), new TableId(rows.getString(1),
+                            rows.getString(2)), rows.getString(8), progress(rows)));
+                }
+            }
+        }
+        return requests;
+    }
+
+    /** Whether an on-demand snapshot of this id is recorded for the capture (in progress or done). */
+    boolean hasOnDemand(Connection connection, String id) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT 1 FROM pgcdc.snapshot_progress WHERE capture = ?")) {
+            query.setString(1, OnDemandRequest.capturePrefix(capture) + id);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next();
+            }
+        }
+    }
+
+    private static TableProgress progress(ResultSet rows) throws SQLException {
+        Array key = rows.getArray(3);
+        List<KeyRange> completed = new ArrayList<>();
+        if (rows.getBoolean(5)) {
+            completed.add(KeyRange.WHOLE);
+        } else {
+            if (key != null) {
+                completed.add(new KeyRange(null, Arrays.asList((String[]) key.getArray())));
+            }
+            completed.addAll(ranges(rows.getString(6)));
+        }
+        return new TableProgress(completed, rows.getLong(4));
     }
 
     /** Starts a new snapshot of {@code tables}: forgets what was recorded before. */
@@ -122,14 +170,34 @@ final class ProgressStore {
         save(connection, tables.stream().collect(LinkedHashMap::new, (m, t) -> m.put(t, TableProgress.NOT_STARTED), Map::putAll));
     }
 
+    /**
+     * Says why this capture's unfinished snapshot does not run (null: it runs again), for {@code status}: without
+     * it, a plan recorded by a start that then ran with {@code --snapshot no_data} reads as in progress forever.
+     */
+    void notRunning(Connection connection, String reason) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement("""
+                UPDATE pgcdc.snapshot_progress SET not_running = ? WHERE capture = ? AND NOT done
+                AND not_running IS DISTINCT FROM ?""")) {
+            update.setString(1, reason);
+            update.setString(2, capture);
+            update.setString(3, reason);
+            update.executeUpdate();
+        }
+    }
+
     /** Records these tables' progress. */
     void save(Connection connection, Map<TableId, TableProgress> tables) throws SQLException {
+        save(connection, tables, null);
+    }
+
+    /** Records these tables' progress, of the rows {@code condition} selects (null: every row). */
+    void save(Connection connection, Map<TableId, TableProgress> tables, String condition) throws SQLException {
         try (PreparedStatement upsert = connection.prepareStatement("""
-                INSERT INTO pgcdc.snapshot_progress (capture, table_schema, table_name, last_key, rows_done, done, later_chunks)
-                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb)
+                INSERT INTO pgcdc.snapshot_progress (capture, table_schema, table_name, last_key, rows_done, done, later_chunks, condition)
+                VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?)
                 ON CONFLICT (capture, table_schema, table_name) DO UPDATE
                 SET last_key = excluded.last_key, rows_done = excluded.rows_done, done = excluded.done,
-                    later_chunks = excluded.later_chunks, updated_at = now()""")) {
+                    later_chunks = excluded.later_chunks, condition = excluded.condition, not_running = NULL, updated_at = now()""")) {
             for (Map.Entry<TableId, TableProgress> entry : tables.entrySet()) {
                 TableProgress progress = entry.getValue();
                 upsert.setString(1, capture);
@@ -140,6 +208,7 @@ final class ProgressStore {
                 upsert.setBoolean(6, progress.done());
                 upsert.setString(7, progress.later().isEmpty() ? null : Json.write(Json.mapper().valueToTree(progress.later().stream()
                         .map(range -> Arrays.asList(range.lo(), range.hi())).toList())));
+                upsert.setString(8, condition);
                 upsert.addBatch();
             }
             upsert.executeBatch();

@@ -13,8 +13,14 @@ import dev.pgcdc.event.TableId;
  *
  * @param stream   the wrapped source's position, or null where only the snapshot moved on
  * @param progress every table's progress, immutable
+ * @param onDemand the on-demand snapshots read in this run and their progress, by id, immutable (recorded in
+ *                 the progress table only, not in the offsets topic)
  */
-record SnapshotPosition(Position stream, Map<TableId, TableProgress> progress) implements Position {
+record SnapshotPosition(Position stream, Map<TableId, TableProgress> progress, Map<String, OnDemandRequest> onDemand) implements Position {
+
+    SnapshotPosition(Position stream, Map<TableId, TableProgress> progress) {
+        this(stream, progress, Map.of());
+    }
 
     /** The form stored in the offsets topic by exactly-once capture, like the stream positions' own notation. */
     @Override

@@ -12,6 +12,7 @@ import dev.pgcdc.source.SnapshotWatermark;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.UUID;
 
 /**
  * Asks a running capture to snapshot a table (or the rows of it a filter selects) while it streams: the
@@ -40,7 +41,8 @@ public final class SnapshotSignal {
                     check.execute();
                 }
             }
-            ObjectNode request = Json.mapper().createObjectNode().put("table", table.toString());
+            // The id tells the capture a request it reads again after a restart from a new one (see OnDemandRequest).
+            ObjectNode request = Json.mapper().createObjectNode().put("id", UUID.randomUUID().toString()).put("table", table.toString());
             if (where != null) {
                 request.put("where", where);
             }

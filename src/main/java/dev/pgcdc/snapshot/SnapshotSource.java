@@ -3,9 +3,7 @@ package dev.pgcdc.snapshot;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.ChangeEvent;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.pgcdc.event.DebeziumEnvelope;
-import dev.pgcdc.event.Json;
 import dev.pgcdc.event.Position;
 import dev.pgcdc.event.TableId;
 import dev.pgcdc.source.PostgresConnections;
@@ -54,15 +52,7 @@ public final class SnapshotSource implements Source {
     private final ExecutorService workers;
     private final List<Future<Void>> running = new ArrayList<>();
     private final SnapshotStatus status;
-    private final HighWatermark watermark;
-    private final int chunkRows;
-    /** On-demand snapshots ({@code pgcdc snapshot}), one worker at a time; their failure stops only them. */
-    private final ExecutorService onDemand = Executors.newSingleThreadExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "pgcdc-snapshot-on-demand");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final List<Future<Void>> onDemandRunning = new ArrayList<>();
+    private final OnDemandSnapshots onDemand;
     private Map<TableId, TableProgress> progress;
     private Map<TableId, TableProgress> stored;
     /** The progress of the newest position committed by the pipeline (the table may lag behind it). */
@@ -79,7 +69,7 @@ public final class SnapshotSource implements Source {
 
     SnapshotSource(Source stream, DatabaseConfig database, DebeziumEnvelope envelope, ProgressStore store,
                    Map<TableId, TableProgress> start, boolean resumed, SnapshotConfig config, HighWatermark watermark,
-                   Map<TableId, Long> estimates) {
+                   Map<TableId, Long> estimates, List<OnDemandRequest> unfinishedOnDemand) {
         this.stream = stream;
         this.database = database;
         this.envelope = envelope;
@@ -101,16 +91,16 @@ public final class SnapshotSource implements Source {
         if (!pending.isEmpty()) {
             ChunkPlan plan = new ChunkPlan(pending, start, null, config.chunkRows());
             for (int i = 0; i < count; i++) {
-                running.add(workers.submit(new ChunkWorker(database, plan, watermark, t -> request(t, false),
+                running.add(workers.submit(new ChunkWorker(database, plan, watermark, t -> request(t, null),
                         new SnapshotEvents(envelope, false, System::currentTimeMillis))));
             }
         }
         workers.shutdown();
-        this.watermark = watermark;
-        this.chunkRows = config.chunkRows();
         if (!pending.isEmpty()) {
             log.info("Snapshot of {} table(s) to do: {}", pending.size(), pending);
         }
+        this.onDemand = new OnDemandSnapshots(database, envelope, watermark, config.chunkRows(), store, this::request);
+        onDemand.resume(unfinishedOnDemand);
     }
 
     /** What the snapshot has done so far, safe to read from any thread. */
@@ -133,10 +123,10 @@ public final class SnapshotSource implements Source {
             if (event.position() != null) {
                 lastStream = event.position();
             }
-            events.add(event.position() == null ? event : withPosition(event, new SnapshotPosition(event.position(), progress)));
+            events.add(event.position() == null ? event : withPosition(event, position(event.position())));
         }
         for (String signal : stream.takeSignals()) {
-            startOnDemand(signal);
+            onDemand.request(signal, storeConnection());
         }
         for (String id : stream.takeWatermarks()) {
             ChunkWindow window = open.remove(id.replace("\"", ""));
@@ -158,7 +148,7 @@ public final class SnapshotSource implements Source {
             lastStream = reached;
         }
         progressWithoutEvents = false;
-        return new SnapshotPosition(lastStream, progress);
+        return position(lastStream);
     }
 
     @Override
@@ -196,6 +186,7 @@ public final class SnapshotSource implements Source {
         if (confirmed.progress() != stored) {
             record(confirmed.progress());
         }
+        recordOnDemand(confirmed.onDemand());
     }
 
     @Override
@@ -205,7 +196,7 @@ public final class SnapshotSource implements Source {
 
     @Override
     public void close() {
-        onDemand.shutdownNow();
+        onDemand.close();
         workers.shutdownNow();
         try {
             if (!workers.awaitTermination(10, TimeUnit.SECONDS)) {
@@ -218,8 +209,9 @@ public final class SnapshotSource implements Source {
         stream.close();
     }
 
-    private ChunkWindow request(TableId table, boolean incremental) {
-        ChunkWindow window = new ChunkWindow(runId + ":" + windowIds.incrementAndGet(), table, envelope.topic(table), incremental);
+    /** @param onDemandId the on-demand snapshot's id, null for the initial snapshot */
+    private ChunkWindow request(TableId table, String onDemandId) {
+        ChunkWindow window = new ChunkWindow(runId + ":" + windowIds.incrementAndGet(), table, envelope.topic(table), onDemandId);
         requested.add(window);
         return window;
     }
@@ -232,30 +224,20 @@ public final class SnapshotSource implements Source {
         }
     }
 
-    /** A request read from the stream: {@code {"table":"S.T","where":"..."}}; a malformed one is logged and ignored. */
-    private void startOnDemand(String signal) {
-        try {
-            JsonNode request = Json.parse(signal);
-            TableId table = TableId.parse(request.get("table").asText());
-            String where = request.hasNonNull("where") ? request.get("where").asText() : null;
-            log.info("On-demand snapshot of {}{} requested", table, where == null ? "" : " where " + where);
-            onDemandRunning.add(onDemand.submit(new ChunkWorker(database, new ChunkPlan(List.of(table), Map.of(), where, chunkRows),
-                    watermark, t -> request(t, true), new SnapshotEvents(envelope, true, System::currentTimeMillis))));
-        } catch (RuntimeException e) {
-            log.warn("Ignored an on-demand snapshot request that is not valid ({}): {}", e.getMessage(), signal);
-        }
-    }
-
     private void emit(ChunkWindow window, List<ChangeEvent> events) {
         Chunk chunk = window.chunk();
         if (chunk == null) {
             throw new IllegalStateException("the high watermark of chunk " + window.id() + " came before its rows");
         }
         List<ChangeEvent> rows = window.unsuperseded(chunk.events());
-        if (window.incremental()) {
-            events.addAll(rows);
-            if (chunk.rest() == null && chunk.covered().hi() == null) {
-                log.info("On-demand snapshot of {} read", chunk.table());
+        if (window.onDemand() != null) {
+            onDemand.chunkEmitted(window.onDemand(), chunk);
+            if (rows.isEmpty()) {
+                progressWithoutEvents = true;
+            } else {
+                events.addAll(rows);
+                // Its progress rides on its last row, as an initial snapshot chunk's does.
+                events.set(events.size() - 1, withPosition(events.get(events.size() - 1), position(lastStream)));
             }
             window.emitted();
             return;
@@ -274,7 +256,7 @@ public final class SnapshotSource implements Source {
             events.addAll(rows);
             int last = events.size() - 1;
             // The chunk's progress rides on its last row: recorded once Kafka has every row up to it.
-            events.set(last, SnapshotEvents.marked(events.get(last), snapshotEnds ? "last" : "true", new SnapshotPosition(lastStream, progress)));
+            events.set(last, SnapshotEvents.marked(events.get(last), snapshotEnds ? "last" : "true", position(lastStream)));
             if (!firstEmitted) {
                 events.set(first, SnapshotEvents.marked(rows.get(0), "first", events.get(first).position()));
                 firstEmitted = true;
@@ -283,6 +265,10 @@ public final class SnapshotSource implements Source {
         status.chunkEmitted(table, chunk.events().size(), after.done());
         log.debug("Emitted a chunk of {}: {} row(s), {} superseded by the stream", table, rows.size(), chunk.events().size() - rows.size());
         window.emitted();
+    }
+
+    private SnapshotPosition position(Position streamPosition) {
+        return new SnapshotPosition(streamPosition, progress, onDemand.state());
     }
 
     private static ChangeEvent withPosition(ChangeEvent event, Position position) {
@@ -303,16 +289,7 @@ public final class SnapshotSource implements Source {
             }
         }
         running.removeIf(Future::isDone);
-        for (Future<Void> worker : onDemandRunning) {
-            if (worker.isDone()) {
-                try {
-                    worker.get();
-                } catch (ExecutionException e) {
-                    log.warn("On-demand snapshot stopped: {}", e.getCause().getMessage());
-                }
-            }
-        }
-        onDemandRunning.removeIf(Future::isDone);
+        onDemand.check();
     }
 
     /** A failed write is retried with the next confirmation; until then a restart reads those chunks again. */
@@ -323,11 +300,12 @@ public final class SnapshotSource implements Source {
                 changed.put(table, state);
             }
         });
+        Connection connection = storeConnection();
+        if (connection == null) {
+            return;
+        }
         try {
-            if (storeConnection == null) {
-                storeConnection = PostgresConnections.open(database, "pgcdc-snapshot");
-            }
-            store.save(storeConnection, changed);
+            store.save(connection, changed);
             stored = confirmed;
             if (stored.values().stream().allMatch(TableProgress::done) && !changed.isEmpty()) {
                 log.info("Snapshot complete: {}", status.summary());
@@ -336,6 +314,31 @@ public final class SnapshotSource implements Source {
             log.warn("Could not record the snapshot's progress ({}); retrying with the next confirmation", e.getMessage());
             closeStoreConnection();
         }
+    }
+
+    private void recordOnDemand(Map<String, OnDemandRequest> confirmed) {
+        Connection connection = storeConnection();
+        if (connection == null) {
+            return;
+        }
+        try {
+            onDemand.record(connection, confirmed);
+        } catch (SQLException | CdcException e) {
+            log.warn("Could not record the on-demand snapshot's progress ({}); retrying with the next confirmation", e.getMessage());
+            closeStoreConnection();
+        }
+    }
+
+    /** The connection that records progress, opened when first needed; null when it cannot be opened now. */
+    private Connection storeConnection() {
+        if (storeConnection == null) {
+            try {
+                storeConnection = PostgresConnections.open(database, "pgcdc-snapshot");
+            } catch (CdcException e) {
+                log.warn("Could not connect to record the snapshot's progress ({})", e.getMessage());
+            }
+        }
+        return storeConnection;
     }
 
     private void closeStoreConnection() {

@@ -95,7 +95,7 @@ public final class Snapshots {
             requireLogicalMessages(connection, plan);
             DebeziumEnvelope envelope = new DebeziumEnvelope(config.topicPrefix(), Catalog.currentDatabase(connection), Version.VALUE,
                     config.tombstones());
-            return wrap(stream, plan, database, envelope, snapshot, HighWatermark.LOGICAL_MESSAGE);
+            return wrap(stream, capture, plan, connection, database, envelope, snapshot, HighWatermark.LOGICAL_MESSAGE);
         } catch (SQLException e) {
             stream.close();
             throw PostgresErrors.describe(e, database, "preparing the snapshot");
@@ -127,7 +127,7 @@ public final class Snapshots {
             Plan plan = plan(connection, "trigger", tables, firstStart, snapshot.mode(), inKafka);
             DebeziumEnvelope envelope = new DebeziumEnvelope(config.topicPrefix(), Catalog.currentDatabase(connection), Version.VALUE,
                     config.tombstones());
-            return wrap(stream, plan, database, envelope, snapshot, HighWatermark.JOURNAL_ROW);
+            return wrap(stream, "trigger", plan, connection, database, envelope, snapshot, HighWatermark.JOURNAL_ROW);
         } catch (SQLException e) {
             stream.close();
             throw PostgresErrors.describe(e, database, "preparing the snapshot");
@@ -140,16 +140,18 @@ public final class Snapshots {
     private record Plan(ProgressStore store, Map<TableId, TableProgress> start, boolean resumed, Map<TableId, Long> estimates) {
     }
 
-    private static Source wrap(Source stream, Plan plan, DatabaseConfig database, DebeziumEnvelope envelope,
-                               SnapshotConfig snapshot, HighWatermark watermark) {
+    private static Source wrap(Source stream, String capture, Plan plan, Connection connection, DatabaseConfig database,
+                               DebeziumEnvelope envelope, SnapshotConfig snapshot, HighWatermark watermark) throws SQLException {
         if (plan == null && snapshot.mode() == SnapshotMode.INITIAL_ONLY) {
             return new FinishedSource(stream);
         }
         // Wrapped even with nothing to snapshot now: on-demand requests (pgcdc snapshot) arrive through the stream.
+        ProgressStore store = plan == null ? new ProgressStore(capture) : plan.store();
+        List<OnDemandRequest> onDemand = ProgressStore.installed(connection) ? store.loadOnDemand(connection) : List.of();
         return plan == null
-                ? new SnapshotSource(stream, database, envelope, new ProgressStore(""), Map.of(), false, snapshot, watermark, Map.of())
+                ? new SnapshotSource(stream, database, envelope, store, Map.of(), false, snapshot, watermark, Map.of(), onDemand)
                 : new SnapshotSource(stream, database, envelope, plan.store(), plan.start(), plan.resumed(), snapshot, watermark,
-                        plan.estimates());
+                        plan.estimates(), onDemand);
     }
 
     /**
@@ -169,6 +171,10 @@ public final class Snapshots {
             store.save(connection, inKafka); // the table catches up with what Kafka committed
         }
         SnapshotMode.Decision decision = mode.decide(firstStart, state);
+        if (state == SnapshotMode.Recorded.UNFINISHED) {
+            ProgressStore.install(connection); // an older table gains the column that says why it does not run
+            store.notRunning(connection, decision == SnapshotMode.Decision.SKIP ? "capture runs with --snapshot " + mode.flag() : null);
+        }
         if (decision == SnapshotMode.Decision.SKIP) {
             return null;
         }

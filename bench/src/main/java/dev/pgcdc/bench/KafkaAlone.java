@@ -22,7 +22,7 @@ import java.util.Properties;
  * {@code --key-bytes}+{@code --value-bytes} of filler, or, with {@code --sample-topic}, the first
  * {@code --sample} records of that topic sent again in turn (the same bytes as the system measured, so a
  * compressing producer compresses them as much). {@code --compression} sets {@code compression.type}
- * (default {@code none}).
+ * (default {@code none}), {@code --batch-size} sets {@code batch.size} (default Kafka's).
  */
 public final class KafkaAlone {
 
@@ -41,6 +41,10 @@ public final class KafkaAlone {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, args.get("compression", "none"));
+        String batchSize = args.get("batch-size", null);
+        if (batchSize != null) {
+            props.put(ProducerConfig.BATCH_SIZE_CONFIG, batchSize);
+        }
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         String topic = args.get("topic");

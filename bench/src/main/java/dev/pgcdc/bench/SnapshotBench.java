@@ -23,6 +23,7 @@ final class SnapshotBench {
 
     private static final String DATABASE = "bench_snapshot";
     private static final int[] WORKERS = {1, 2, 4};
+    private static final int CAPTURE_BATCH_BYTES = 256 * 1024;
 
     private SnapshotBench() {
     }
@@ -116,7 +117,9 @@ final class SnapshotBench {
     private static double kafkaAlone(String kafka, String topic, long records, String sampleTopic, String compression, Path logs) {
         List<String> command = List.of(KafkaBroker.javaBin(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 KafkaAlone.class.getName(), "--kafka", kafka, "--topic", topic, "--records", Long.toString(records),
-                "--sample-topic", sampleTopic, "--sample", "10000", "--compression", compression);
+                "--sample-topic", sampleTopic, "--sample", "10000", "--compression", compression,
+                // capture's producer batch size (sink/kafka/ProducerSettings): the same producer settings as capture
+                "--batch-size", Integer.toString(CAPTURE_BATCH_BYTES));
         try (ChildProcess producer = ChildProcess.start("snapshot-kafka-alone-" + compression, command, Map.of(), logs, logs)) {
             KeyValues result = producer.awaitResult(Duration.ofMinutes(10));
             return records * 1000.0 / Math.max(1, result.longValue("elapsed_ms"));
