@@ -54,22 +54,16 @@ final class JournalReader {
               SELECT j.*, ends.last_id FROM ends JOIN pgcdc.journal j
                 ON j.tx_id = ends.tx_id AND j.id > CASE WHEN ends.last_id = ? THEN ? ELSE 0 END) page
             ORDER BY last_id, id LIMIT ?""";
-    private static final String REST_OF_TRANSACTION = """
-            SELECT %s FROM pgcdc.journal
-            WHERE tx_id = (SELECT tx_id FROM pgcdc.journal WHERE id = ?) AND id > ?
-            ORDER BY id LIMIT ?""";
 
     private final String firstBatch;
     private final String nextBatch;
     private final String byTransaction;
-    private final String restOfTransaction;
 
     private JournalReader(boolean commitTimestamps) {
         String columns = COLUMNS.formatted(commitTimestamps ? COMMIT_TIME : "changed_at");
         this.firstBatch = FIRST_BATCH.formatted(columns);
         this.nextBatch = NEXT_BATCH.formatted(columns);
         this.byTransaction = BATCH_BY_TRANSACTION.formatted(columns);
-        this.restOfTransaction = REST_OF_TRANSACTION.formatted(columns);
     }
 
     /** A reader that reports commit times when the server tracks them ({@code track_commit_timestamp}). */
@@ -89,27 +83,9 @@ final class JournalReader {
         }
     }
 
-    /**
-     * Up to {@code limit} rows of {@code batch} after the given place, transaction by transaction. Inside a
-     * transaction larger than a page, the rest of it comes first, by its own index range: the query over the
-     * batch would look past the transaction's end for the next one on every such page.
-     */
+    /** Up to {@code limit} rows of {@code batch} after the given place, transaction by transaction. */
     TransactionPage pageByTransaction(Connection connection, JournalBatch batch, long afterTransactionEnd, long afterId, int limit)
             throws SQLException {
-        List<JournalRow> rows = new ArrayList<>();
-        long lastId = afterId;
-        if (afterId < afterTransactionEnd) {
-            try (PreparedStatement query = planned(connection, restOfTransaction)) {
-                query.setLong(1, afterTransactionEnd);
-                query.setLong(2, afterId);
-                query.setInt(3, limit);
-                lastId = readInto(query, rows, afterId);
-            }
-            if (rows.size() == limit) {
-                return new TransactionPage(rows, afterTransactionEnd, lastId);
-            }
-        }
-        long transactionEnd = afterTransactionEnd;
         try (PreparedStatement query = planned(connection, byTransaction)) {
             String lower = batch.lower() == null ? null : batch.lower().toString();
             query.setLong(1, batch.lowestTxId());
@@ -118,10 +94,13 @@ final class JournalReader {
             query.setString(4, batch.upper().toString());
             query.setString(5, lower);
             query.setString(6, lower);
-            query.setInt(7, limit - rows.size() + 1);
+            query.setInt(7, limit + 1);
             query.setLong(8, afterTransactionEnd);
-            query.setLong(9, lastId);
-            query.setInt(10, limit - rows.size());
+            query.setLong(9, afterId);
+            query.setInt(10, limit);
+            List<JournalRow> rows = new ArrayList<>();
+            long transactionEnd = afterTransactionEnd;
+            long lastId = afterId;
             try (ResultSet result = query.executeQuery()) {
                 while (result.next()) {
                     rows.add(row(result));
@@ -129,19 +108,8 @@ final class JournalReader {
                     lastId = result.getLong(1);
                 }
             }
+            return new TransactionPage(rows, transactionEnd, lastId);
         }
-        return new TransactionPage(rows, transactionEnd, lastId);
-    }
-
-    private static long readInto(PreparedStatement query, List<JournalRow> rows, long lastId) throws SQLException {
-        long last = lastId;
-        try (ResultSet result = query.executeQuery()) {
-            while (result.next()) {
-                rows.add(row(result));
-                last = result.getLong(1);
-            }
-        }
-        return last;
     }
 
     /** Up to {@code limit} rows of {@code batch} with ids above {@code afterId}, in id order. */
