@@ -24,11 +24,8 @@ CREATE TABLE IF NOT EXISTS pgcdc.journal (
 );
 -- Added after the first release: the table's oid finds its key even after a rename.
 ALTER TABLE pgcdc.journal ADD COLUMN IF NOT EXISTS table_oid oid;
--- Capture reads the journal in batches bounded by two transaction snapshots: a range of tx_id; exactly-once
--- capture also finds each transaction's last row, and reads a transaction's rows in id order, by (tx_id, id).
--- It replaces the (tx_id) index of journals installed by an older pgcdc: one index for the writers to keep.
-CREATE INDEX IF NOT EXISTS journal_tx_id_id ON pgcdc.journal (tx_id, id);
-DROP INDEX IF EXISTS pgcdc.journal_tx_id;
+-- Capture reads the journal in batches bounded by two transaction snapshots: a range of tx_id.
+CREATE INDEX IF NOT EXISTS journal_tx_id ON pgcdc.journal (tx_id);
 
 COMMENT ON TABLE pgcdc.journal IS
     'Changes waiting for pgcdc capture; a row is deleted once Kafka has acknowledged its event.';
