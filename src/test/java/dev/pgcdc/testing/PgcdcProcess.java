@@ -30,8 +30,17 @@ public final class PgcdcProcess implements AutoCloseable {
         return startWithHeap("512m", args);
     }
 
+    /** Starts pgcdc with the heap and collector that {@code ./pgcdc} and {@code bin/pgcdc} give it by default. */
+    public static PgcdcProcess startLikeTheLauncher(String... args) throws IOException {
+        return startWithJvmOptions(List.of("-Xmx160m", "-XX:+UseSerialGC"), args);
+    }
+
     /** Starts pgcdc with its heap capped at {@code maxHeap} (a {@code -Xmx} value). */
     public static PgcdcProcess startWithHeap(String maxHeap, String... args) throws IOException {
+        return startWithJvmOptions(List.of("-Xmx" + maxHeap), args);
+    }
+
+    private static PgcdcProcess startWithJvmOptions(List<String> jvmOptions, String... args) throws IOException {
         Path jar = Path.of(System.getProperty("pgcdc.jar", "target/pgcdc.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: integration tests run after `package`");
@@ -40,8 +49,9 @@ public final class PgcdcProcess implements AutoCloseable {
         String classpath = args.length > 0 && args[0].equals("demo")
                 ? jar + File.pathSeparator + jar.resolveSibling("lib-demo") + File.separator + "*"
                 : jar.toString();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx" + maxHeap, "-cp", classpath, "dev.pgcdc.cli.Main"));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", classpath, "dev.pgcdc.cli.Main"));
         command.addAll(List.of(args));
         return start(new ProcessBuilder(command));
     }

@@ -70,9 +70,7 @@ public final class BenchRun {
             System.out.println("PostgreSQL alone (no capture installed):");
             services.db().recreate("bench_pg", workloads);
             for (Workload w : workloads) {
-                if (!w.paced()) {
-                    report.accept(phases.postgresAlone(w));
-                }
+                report.accept(phases.postgresAlone(w));
             }
             services.db().drop("bench_pg");
             CaptureRun.Topics topics = names -> createTopics(services.kafka(), names);

@@ -48,11 +48,22 @@ final class Phases {
         return reader;
     }
 
+    /**
+     * The writers with no capture installed. A paced workload also gives the latency floor of every capture: each insert's
+     * commit returning minus the time it was due (PostgreSQL's WAL flush and the writers' own lateness).
+     */
     Measurement postgresAlone(Workload w) {
         KeyValues written = write("bench_pg", w);
         long changes = written.longValue("changes");
-        return Measurement.ceiling(w.name(), "PostgreSQL alone", changes,
-                Ceilings.perSecond(changes, written.longValue("end_ms") - written.longValue("start_ms")), "");
+        double perSecond = Ceilings.perSecond(changes, written.longValue("end_ms") - written.longValue("start_ms"));
+        if (!w.paced()) {
+            return Measurement.ceiling(w.name(), "PostgreSQL alone", changes, perSecond, "");
+        }
+        LatencySummary committed = new LatencySummary(written.longValue("committed_count"), written.longValue("committed_p50"),
+                written.longValue("committed_p95"), written.longValue("committed_p99"), written.longValue("committed_p999"),
+                written.longValue("committed_max"), written.doubleValue("committed_mean"));
+        return new Measurement(w.name(), "PostgreSQL alone", true, changes, perSecond, committed, null, null,
+                "writers achieved %,.0f/s; latency = commit returned minus due time".formatted(perSecond));
     }
 
     /** pg_recvlogical reading slot {@code slot} up to {@code endLsn} through pgoutput, output discarded. */

@@ -32,7 +32,8 @@ final class Report {
     static void write(Path runDir, List<Measurement> measurements, List<String> info) throws IOException {
         Files.writeString(runDir.resolve("report.csv"), ReportTable.csv(measurements));
         String markdown = "# pgcdc benchmark\n\n" + String.join("\n", info) + "\n\n" + ReportTable.markdown(measurements)
-                + "\nchanges/s: PostgreSQL alone = the writers' rate with no capture installed; raw decode = pg_recvlogical "
+                + "\nchanges/s: PostgreSQL alone = the writers' rate with no capture installed (paced workloads: its latency is each "
+                + "insert's commit returning minus its due time, the floor under any capture's latency); raw decode = pg_recvlogical "
                 + "reading the same changes through pgoutput; Kafka alone = an idempotent acks=all producer writing as many "
                 + "records of the same size; a capture = changes that reached the topic over the time from the writers' "
                 + "start (backlog: from the capture's process start) to the last broker append. Latency = broker "

@@ -16,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
+import dev.pgcdc.bench.report.LatencyHistogram;
+
 /**
  * The workload driver, its own process: writes {@code --changes} changes into {@code --table} from
  * {@code --writers} connections, then prints {@code RESULT changes=N start_ms=S end_ms=E}.
@@ -24,6 +26,10 @@ import java.util.concurrent.locks.LockSupport;
  * transaction), {@code rate} (single-row inserts on an absolute schedule of {@code --rate} per second: each row
  * carries the time it was due in {@code due_ms}, so a writer falling behind shows as latency, not as a lower load;
  * writers that fall so far behind that twice the planned time has passed stop, and the result says how many they wrote).
+ * A paced run's result also gives {@code committed_p50=…} and the other percentiles of each insert's commit returning minus
+ * the time it was due, in milliseconds. With no
+ * capture installed that is the floor of any capture's latency on the machine: PostgreSQL's own commit (its WAL flush)
+ * and the writers' lateness.
  */
 public final class WorkloadDriver {
 
@@ -53,6 +59,7 @@ public final class WorkloadDriver {
         long startMs = System.currentTimeMillis() + 100;
         long startNanos = System.nanoTime() + 100_000_000L;
         AtomicLong written = new AtomicLong();
+        LatencyHistogram committed = new LatencyHistogram();
         List<Future<?>> done = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
             int writer = w;
@@ -64,7 +71,7 @@ public final class WorkloadDriver {
                     case "single" -> single(c, table, share);
                     case "tx" -> transactions(c, table, share, txSize);
                     case "mixed" -> mixed(c, table, share, writer);
-                    case "rate" -> paced(c, table, changes, writers, writer, rate, startMs, startNanos);
+                    case "rate" -> paced(c, table, changes, writers, writer, rate, startMs, startNanos, committed);
                     default -> throw new IllegalArgumentException("unknown --kind " + kind);
                 };
                 written.addAndGet(rows);
@@ -80,7 +87,9 @@ public final class WorkloadDriver {
         for (Connection c : connections) {
             c.close();
         }
-        System.out.println("RESULT changes=" + written.get() + " planned=" + changes + " start_ms=" + startMs + " end_ms=" + endMs);
+        String commitLatency = committed.count() == 0 ? "" : " " + committed.summary().toLine().replaceAll("(\\w+)=", "committed_$1=");
+        System.out.println("RESULT changes=" + written.get() + " planned=" + changes + " start_ms=" + startMs + " end_ms=" + endMs
+                + commitLatency);
     }
 
     private static long single(Connection c, String table, long rows) throws SQLException {
@@ -145,7 +154,7 @@ public final class WorkloadDriver {
 
     /** Returns how many rows this writer wrote. */
     private static long paced(Connection c, String table, long total, int writers, int writer, double rate,
-                              long startMs, long startNanos) throws SQLException {
+                              long startMs, long startNanos, LatencyHistogram committed) throws SQLException {
         long giveUpNanos = startNanos + (long) (2 * total * 1e9 / rate);
         long rows = 0;
         try (PreparedStatement insert = c.prepareStatement(INSERT.formatted(table))) {
@@ -155,6 +164,10 @@ public final class WorkloadDriver {
                 LockSupport.parkNanos(startNanos + dueOffsetNanos - System.nanoTime());
                 bind(insert, random, startMs + dueOffsetNanos / 1_000_000);
                 insert.executeUpdate();
+                long lateNanos = System.nanoTime() - (startNanos + dueOffsetNanos);
+                synchronized (committed) {
+                    committed.record(lateNanos / 1_000_000);
+                }
             }
         }
         return rows;

@@ -30,6 +30,15 @@ public final class PgOutputDecoder {
     /** PostgreSQL timestamps count microseconds from 2000-01-01 00:00 UTC. */
     private static final long POSTGRES_EPOCH_SECONDS = 946_684_800L;
 
+    /**
+     * Whether {@code message} lets the pipeline hand something over: a commit ends a transaction, and a logical
+     * message may stand outside any. Looks at the type byte only; the buffer's position is left as it is.
+     */
+    public static boolean endsWork(ByteBuffer message) {
+        byte type = message.get(message.position());
+        return type == 'C' || type == 'M';
+    }
+
     public PgOutputMessage decode(ByteBuffer buffer) {
         byte type = buffer.get();
         return switch (type) {

@@ -206,7 +206,8 @@ final class ReplicationReader implements AutoCloseable {
                     throw new SQLException("the server ended the replication stream", "08006");
                 }
                 WalQueue.Received item = new WalQueue.Received(message, new Lsn(stream.getLastReceiveLSN().asLong()));
-                while (!queue.offer(item, STATUS_INTERVAL_MILLIS, TimeUnit.MILLISECONDS) && !closing) {
+                boolean endsWork = PgOutputDecoder.endsWork(message);
+                while (!queue.offer(item, endsWork, STATUS_INTERVAL_MILLIS, TimeUnit.MILLISECONDS) && !closing) {
                     stream.forceUpdateStatus();
                 }
             }

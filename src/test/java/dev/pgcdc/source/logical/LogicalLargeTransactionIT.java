@@ -31,7 +31,7 @@ class LogicalLargeTransactionIT {
         TestServices.execute(database, "CREATE TABLE bulk (id int PRIMARY KEY, payload text)");
         LogicalSetup.install(database, "pgcdc", List.of(new TableId("public", "bulk")), false, false);
         // Streaming only: the slot is new; an initial snapshot would read rows written after the start again.
-        try (PgcdcProcess capture = PgcdcProcess.startWithHeap("256m", "capture", "--mode", "logical", "--db", database.url(),
+        try (PgcdcProcess capture = PgcdcProcess.startLikeTheLauncher("capture", "--mode", "logical", "--db", database.url(),
                 "--snapshot", "no_data",
                 "--user", database.user(), "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--slot", prefix)) {
             assertThat(capture.awaitLine("Capturing slot", Duration.ofSeconds(60))).as(capture.output()).isTrue();
@@ -52,7 +52,7 @@ class LogicalLargeTransactionIT {
 
             assertThat(consumed).isEqualTo(ROWS);
             assertThat(idSum.get()).as("every id once").isEqualTo((long) ROWS * (ROWS + 1) / 2);
-            System.out.printf("logical 1M-row transaction: %.1f s commit-to-consumed (%.0f events/s), capture peak RSS %d MB with -Xmx256m%n",
+            System.out.printf("logical 1M-row transaction: %.1f s commit-to-consumed (%.0f events/s), capture peak RSS %d MB with the launcher's heap (-Xmx160m, serial GC)%n",
                     seconds, ROWS / seconds, peakRss);
         } finally {
             LogicalSetup.teardown(database, prefix, "pgcdc");
@@ -67,7 +67,7 @@ class LogicalLargeTransactionIT {
         int rows = 1_000;
         TestServices.execute(database, "CREATE TABLE big (id int PRIMARY KEY, payload text)");
         LogicalSetup.install(database, "pgcdc", List.of(new TableId("public", "big")), false, false);
-        try (PgcdcProcess capture = PgcdcProcess.startWithHeap("256m", "capture", "--mode", "logical", "--db", database.url(),
+        try (PgcdcProcess capture = PgcdcProcess.startLikeTheLauncher("capture", "--mode", "logical", "--db", database.url(),
                 "--snapshot", "no_data",
                 "--user", database.user(), "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--slot", prefix)) {
             assertThat(capture.awaitLine("Capturing slot", Duration.ofSeconds(60))).as(capture.output()).isTrue();
@@ -90,7 +90,7 @@ class LogicalLargeTransactionIT {
             assertThat(consumed).isEqualTo(rows);
             assertThat(idSum.get()).as("every id once").isEqualTo((long) rows * (rows + 1) / 2);
             assertThat(peakRss).as("capture's peak RSS in MB, heap capped at 256 MB").isLessThan(768);
-            System.out.printf("logical 1,000 x 1 MB rows in one transaction: %.1f s commit-to-consumed, capture peak RSS %d MB with -Xmx256m%n",
+            System.out.printf("logical 1,000 x 1 MB rows in one transaction: %.1f s commit-to-consumed, capture peak RSS %d MB with the launcher's heap (-Xmx160m, serial GC)%n",
                     seconds, peakRss);
         } finally {
             LogicalSetup.teardown(database, prefix, "pgcdc");

@@ -137,6 +137,18 @@ class PgOutputDecoderTest {
     }
 
     @Test
+    void onlyCommitsAndLogicalMessagesEndWork() {
+        for (char type : "BORYIUDT".toCharArray()) {
+            assertThat(PgOutputDecoder.endsWork(ByteBuffer.wrap(new byte[] {(byte) type, 0}))).as("type %s", type).isFalse();
+        }
+        ByteBuffer commit = ByteBuffer.wrap(new byte[] {0, 'C', 0});
+        commit.position(1);
+        assertThat(PgOutputDecoder.endsWork(commit)).isTrue();
+        assertThat(commit.position()).isEqualTo(1);
+        assertThat(PgOutputDecoder.endsWork(ByteBuffer.wrap(new byte[] {'M', 0}))).isTrue();
+    }
+
+    @Test
     void unknownMessageTypeIsRejected() {
         assertThatThrownBy(() -> decoder.decode(ByteBuffer.wrap(new byte[] {'Z'}))).hasMessageContaining("unknown pgoutput message type 'Z'");
     }
