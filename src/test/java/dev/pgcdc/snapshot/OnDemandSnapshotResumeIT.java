@@ -11,12 +11,16 @@ import dev.pgcdc.testing.LogicalCapture;
 import dev.pgcdc.testing.PgcdcProcess;
 import dev.pgcdc.testing.TestServices;
 import dev.pgcdc.testing.Topics;
-import org.junit.jupiter.api.Test;
+import dev.pgcdc.event.TableId;
+import dev.pgcdc.source.trigger.JournalSchema;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -25,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An on-demand snapshot ({@code pgcdc snapshot}) whose capture is killed with SIGKILL in its middle resumes at
- * the next start from its next chunk: every row arrives, and only the rows of chunks not recorded are read again.
+ * the next start from its next chunk, in {@code logical} and in {@code trigger} mode: every row arrives, and only the rows of chunks not recorded are read again.
  * The middle is forced, not timed: once some chunks are recorded, the test locks the table, so the worker waits
  * before its next chunk, and kills capture while it waits.
  */
@@ -34,27 +38,34 @@ class OnDemandSnapshotResumeIT {
     private static final int ROWS = 2_000;
     private static final int CHUNK_ROWS = 100;
 
-    @Test
-    void onDemandSnapshotKilledMidwayResumesFromItsNextChunk() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"logical", "trigger"})
+    void onDemandSnapshotKilledMidwayResumesFromItsNextChunk(String mode) throws Exception {
         DatabaseConfig database = TestServices.newDatabase();
         KafkaConfig kafka = TestServices.kafka();
         String prefix = TestServices.uniqueName("odresume");
         String topic = prefix + ".public.big";
         TestServices.execute(database, """
                 CREATE TABLE big (id int PRIMARY KEY, note text);
-                INSERT INTO big SELECT g, 'row ' || g FROM generate_series(1, %d) g;
-                CREATE PUBLICATION %s FOR TABLE big""".formatted(ROWS, prefix));
+                INSERT INTO big SELECT g, 'row ' || g FROM generate_series(1, %d) g""".formatted(ROWS));
         KafkaClusterCheck.ensureTopics(kafka, List.of(topic), Duration.ofSeconds(30));
         String slot = prefix.toLowerCase();
-        String[] capture = {"capture", "--mode", "logical", "--db", database.url(), "--user", database.user(),
-                "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--slot", slot, "--publication", prefix,
-                "--snapshot", "no_data", "--snapshot-chunk-rows", Integer.toString(CHUNK_ROWS), "--snapshot-workers", "1"};
+        List<String> capture = new ArrayList<>(List.of("capture", "--mode", mode, "--db", database.url(), "--user", database.user(),
+                "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix,
+                "--snapshot", "no_data", "--snapshot-chunk-rows", Integer.toString(CHUNK_ROWS), "--snapshot-workers", "1"));
+        if (mode.equals("logical")) {
+            TestServices.execute(database, "CREATE PUBLICATION " + prefix + " FOR TABLE big");
+            capture.addAll(List.of("--slot", slot, "--publication", prefix));
+        } else {
+            JournalSchema.install(database, List.of(new TableId("public", "big")));
+        }
+        String[] captureArgs = capture.toArray(String[]::new);
 
         long recordedAtKill;
         long inKafkaAtKill;
-        try (PgcdcProcess first = PgcdcProcess.start(capture)) {
-            Conditions.await("the capture streaming", () -> slotActive(database, slot), Duration.ofSeconds(60));
-            CliRun request = CliRun.of("snapshot", "--db", database.url(), "--user", database.user(), "--mode", "logical",
+        try (PgcdcProcess first = PgcdcProcess.start(captureArgs)) {
+            assertThat(first.awaitLine("Capturing", Duration.ofSeconds(60))).as(first.output()).isTrue();
+            CliRun request = CliRun.of("snapshot", "--db", database.url(), "--user", database.user(), "--mode", mode,
                     "--table", "public.big");
             assertThat(request.exitCode()).as(request.err()).isZero();
             Conditions.await("a chunk of the on-demand snapshot recorded", () -> onDemandRowsDone(database) >= CHUNK_ROWS,
@@ -68,13 +79,15 @@ class OnDemandSnapshotResumeIT {
             }
             assertThat(onDemandDone(database)).as("killed in the middle").isFalse();
         }
-        LogicalCapture.awaitSlotReleased(database, slot);
+        if (mode.equals("logical")) {
+            LogicalCapture.awaitSlotReleased(database, slot);
+        }
         Conditions.await("the killed capture's connections gone", () -> snapshotConnections(database) == 0, Duration.ofSeconds(60));
         recordedAtKill = onDemandRowsDone(database);
         inKafkaAtKill = Topics.size(kafka, topic);
         assertThat(recordedAtKill).isBetween((long) CHUNK_ROWS, (long) ROWS - CHUNK_ROWS);
 
-        try (PgcdcProcess second = PgcdcProcess.start(capture)) {
+        try (PgcdcProcess second = PgcdcProcess.start(captureArgs)) {
             assertThat(second.awaitLine("On-demand snapshot of public.big resumed (" + recordedAtKill + " row(s) done)",
                     Duration.ofSeconds(60))).as(second.output()).isTrue();
             Conditions.await("the resumed on-demand snapshot done", () -> onDemandDone(database), Duration.ofSeconds(60));
@@ -90,10 +103,6 @@ class OnDemandSnapshotResumeIT {
             assertThat(value.get("source").get("snapshot").asText()).isEqualTo("incremental");
         }).map(value -> value.get("after").get("id").asInt()).collect(Collectors.toSet());
         assertThat(ids).hasSize(ROWS);
-    }
-
-    private static boolean slotActive(DatabaseConfig database, String slot) {
-        return "true".equals(query(database, "SELECT active::text FROM pg_replication_slots WHERE slot_name = '" + slot + "'"));
     }
 
     private static long onDemandRowsDone(DatabaseConfig database) {
