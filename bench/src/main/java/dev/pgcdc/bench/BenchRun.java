@@ -70,7 +70,10 @@ public final class BenchRun {
             System.out.println("PostgreSQL alone (no capture installed):");
             services.db().recreate("bench_pg", workloads);
             for (Workload w : workloads) {
-                report.accept(phases.postgresAlone(w));
+                // --quick keeps its 3 minutes: the writers' floor at the lowest paced rate only.
+                if (!w.paced() || !options.quick() || w.rate() <= 1000) {
+                    report.accept(phases.postgresAlone(w));
+                }
             }
             services.db().drop("bench_pg");
             CaptureRun.Topics topics = names -> createTopics(services.kafka(), names);
