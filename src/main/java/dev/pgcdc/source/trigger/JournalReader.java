@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -37,29 +38,30 @@ final class JournalReader {
      * order: a transaction that changed a key after another could do so only once that one had ended, so its
      * row for the key, and hence its highest id, is above all of that one's ids.
      *
-     * <p>Only the transactions a page can reach are ranked, on narrow columns: those with a row at or after
-     * the place reached (a transaction read whole has none), at most one more than the page's rows. Ranking
-     * every row of the batch on each page made a backlog's drain quadratic.
+     * <p>First the transactions, in that order, from the place reached on: only rows at or after it are
+     * grouped (a transaction read whole has none), so each transaction's highest id is exact. Found once for
+     * many pages ({@link TransactionEnds}), then each page reads its few transactions' rows by transaction id.
      */
-    private static final String BATCH_BY_TRANSACTION = """
-            WITH ends AS (
-              SELECT tx_id, max(id) AS last_id FROM pgcdc.journal
-              WHERE tx_id >= ? AND tx_id < ? AND id >= ? AND txid_visible_in_snapshot(tx_id, ?::txid_snapshot)
-                AND (?::txid_snapshot IS NULL OR NOT txid_visible_in_snapshot(tx_id, ?::txid_snapshot))
-              GROUP BY tx_id ORDER BY last_id LIMIT ?)
-            SELECT %s, last_id FROM (SELECT j.*, ends.last_id FROM ends JOIN pgcdc.journal j ON j.tx_id = ends.tx_id) page
+    private static final String TRANSACTION_ENDS = """
+            SELECT tx_id, max(id) AS last_id, count(*) FROM pgcdc.journal
+            WHERE tx_id >= ? AND tx_id < ? AND id >= ? AND txid_visible_in_snapshot(tx_id, ?::txid_snapshot)
+              AND (?::txid_snapshot IS NULL OR NOT txid_visible_in_snapshot(tx_id, ?::txid_snapshot))
+            GROUP BY tx_id ORDER BY last_id LIMIT ?""";
+    private static final String TRANSACTIONS_PAGE = """
+            SELECT %s, last_id FROM unnest(?::bigint[], ?::bigint[]) AS ends(tx_id, last_id)
+            JOIN pgcdc.journal USING (tx_id)
             WHERE (last_id, id) > (?, ?)
             ORDER BY last_id, id LIMIT ?""";
 
     private final String firstBatch;
     private final String nextBatch;
-    private final String byTransaction;
+    private final String transactionsPage;
 
     private JournalReader(boolean commitTimestamps) {
         String columns = COLUMNS.formatted(commitTimestamps ? COMMIT_TIME : "changed_at");
         this.firstBatch = FIRST_BATCH.formatted(columns);
         this.nextBatch = NEXT_BATCH.formatted(columns);
-        this.byTransaction = BATCH_BY_TRANSACTION.formatted(columns);
+        this.transactionsPage = TRANSACTIONS_PAGE.formatted(columns);
     }
 
     /** A reader that reports commit times when the server tracks them ({@code track_commit_timestamp}). */
@@ -79,10 +81,13 @@ final class JournalReader {
         }
     }
 
-    /** Up to {@code limit} rows of {@code batch} after the given place, transaction by transaction. */
-    TransactionPage pageByTransaction(Connection connection, JournalBatch batch, long afterTransactionEnd, long afterId, int limit)
+    /**
+     * Up to {@code limit} transactions of {@code batch} that end at or after {@code afterTransactionEnd}, in
+     * order of their last journal id.
+     */
+    TransactionEnds transactionEnds(Connection connection, JournalBatch batch, long afterTransactionEnd, int limit)
             throws SQLException {
-        try (PreparedStatement query = planned(connection, byTransaction)) {
+        try (PreparedStatement query = planned(connection, TRANSACTION_ENDS)) {
             String lower = batch.lower() == null ? null : batch.lower().toString();
             query.setLong(1, batch.lowestTxId());
             query.setLong(2, batch.txIdLimit());
@@ -91,9 +96,39 @@ final class JournalReader {
             query.setString(5, lower);
             query.setString(6, lower);
             query.setInt(7, limit + 1);
-            query.setLong(8, afterTransactionEnd);
-            query.setLong(9, afterId);
-            query.setInt(10, limit);
+            // grown as rows come: most batches hold a few transactions, the bound is for a backlog's
+            long[] txIds = new long[16];
+            long[] lastIds = new long[16];
+            long[] rowCounts = new long[16];
+            int found = 0;
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    if (found == txIds.length) {
+                        txIds = Arrays.copyOf(txIds, found * 2);
+                        lastIds = Arrays.copyOf(lastIds, found * 2);
+                        rowCounts = Arrays.copyOf(rowCounts, found * 2);
+                    }
+                    txIds[found] = result.getLong(1);
+                    lastIds[found] = result.getLong(2);
+                    rowCounts[found] = result.getLong(3);
+                    found++;
+                }
+            }
+            int kept = Math.min(found, limit);
+            return new TransactionEnds(Arrays.copyOf(txIds, kept), Arrays.copyOf(lastIds, kept), Arrays.copyOf(rowCounts, kept),
+                    found <= limit);
+        }
+    }
+
+    /** Up to {@code limit} rows of the transactions {@code reach} after the given place, transaction by transaction. */
+    TransactionPage pageOf(Connection connection, TransactionEnds.Reach reach, long afterTransactionEnd, long afterId, int limit)
+            throws SQLException {
+        try (PreparedStatement query = planned(connection, transactionsPage)) {
+            query.setArray(1, connection.createArrayOf("bigint", boxed(reach.txIds())));
+            query.setArray(2, connection.createArrayOf("bigint", boxed(reach.lastIds())));
+            query.setLong(3, afterTransactionEnd);
+            query.setLong(4, afterId);
+            query.setInt(5, limit);
             List<JournalRow> rows = new ArrayList<>();
             long transactionEnd = afterTransactionEnd;
             long lastId = afterId;
@@ -150,6 +185,10 @@ final class JournalReader {
         PreparedStatement statement = connection.prepareStatement(sql);
         statement.unwrap(PGStatement.class).setPrepareThreshold(0);
         return statement;
+    }
+
+    private static Long[] boxed(long[] values) {
+        return Arrays.stream(values).boxed().toArray(Long[]::new);
     }
 
     private static JournalRow row(ResultSet result) throws SQLException {

@@ -66,6 +66,8 @@ public final class TriggerSource implements Source {
     private long skippedTruncates;
     private long announcedTruncates;
     private long lastTransactionEnd;
+    /** Exactly-once: the batch's transactions still to read, as last found; null until found for this batch. */
+    private TransactionEnds transactionEnds;
     private boolean batchHadRows;
     private BatchBoundary batchEnded;
     private final JournalWakeup wakeup;
@@ -164,6 +166,7 @@ public final class TriggerSource implements Source {
                 batch = lastBatch == null ? new JournalBatch(null, now) : lastBatch.followedBy(now);
                 lastIdRead = 0;
                 lastTransactionEnd = 0;
+                transactionEnds = null;
                 batchHadRows = false;
                 primaryKeys.refresh();
                 zonedColumns.refresh();
@@ -276,7 +279,13 @@ public final class TriggerSource implements Source {
      * PostgreSQL one. An empty batch needs none: the next stored end covers it.
      */
     private List<ChangeEvent> readTransactions(Connection connection) throws SQLException {
-        TransactionPage page = reader.pageByTransaction(connection, batch, lastTransactionEnd, lastIdRead, config.batchSize());
+        if (transactionEnds == null || transactionEnds.exhausted(lastTransactionEnd, lastIdRead)) {
+            transactionEnds = reader.transactionEnds(connection, batch, lastTransactionEnd, transactionsFoundAtOnce());
+        }
+        TransactionPage page = transactionEnds.allRead(lastTransactionEnd, lastIdRead)
+                ? new TransactionPage(List.of(), lastTransactionEnd, lastIdRead)
+                : reader.pageOf(connection, transactionEnds.reach(lastTransactionEnd, lastIdRead, config.batchSize()),
+                        lastTransactionEnd, lastIdRead, config.batchSize());
         lastTransactionEnd = page.lastTransactionEnd();
         lastIdRead = page.lastId();
         batchHadRows |= !page.rows().isEmpty();
@@ -296,7 +305,7 @@ public final class TriggerSource implements Source {
             }
         }
         announceSkipped(connection);
-        if (page.rows().size() < config.batchSize()) {
+        if (transactionEnds.allRead(page.lastTransactionEnd(), page.lastId())) {
             if (batchHadRows) {
                 batchEnded = BatchBoundary.whole(batch.upper());
             }
@@ -310,6 +319,14 @@ public final class TriggerSource implements Source {
             batchEnded = new BatchBoundary(batch.lower(), batch.upper(), page.lastTransactionEnd(), false);
         }
         return events;
+    }
+
+    /**
+     * How many of a batch's transactions one query finds: enough for many pages of single-row transactions, so
+     * a backlog of them is grouped a few times only, within a few megabytes.
+     */
+    private int transactionsFoundAtOnce() {
+        return Math.min(config.batchSize() * 200, 100_000);
     }
 
     private void countSkipped(JournalRow row) {
