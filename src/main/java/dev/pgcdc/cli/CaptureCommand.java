@@ -137,7 +137,8 @@ final class CaptureCommand implements Callable<Integer> {
     boolean exactlyOnce;
 
     @Option(names = "--transaction-interval", paramLabel = "DURATION", converter = DurationConverter.class, defaultValue = "100ms",
-            description = "with --exactly-once: how often a Kafka transaction is committed, at whole PostgreSQL transactions "
+            description = "with --exactly-once: the longest a Kafka transaction stays open while changes keep coming; it "
+                    + "commits at once when capture has nothing more to send, always at whole PostgreSQL transactions "
                     + "(default: ${DEFAULT-VALUE})")
     Duration transactionInterval;
 

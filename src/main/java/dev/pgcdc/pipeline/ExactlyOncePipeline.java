@@ -43,7 +43,7 @@ final class ExactlyOncePipeline implements Pipeline {
         this.source = source;
         this.sink = sink;
         this.transactions = transactions;
-        this.pollTimeout = interval.compareTo(Duration.ofMillis(200)) < 0 ? interval : Duration.ofMillis(200);
+        this.pollTimeout = Duration.ofMillis(200);
         this.boundaries = new TransactionBoundaries(interval, MAX_CHANGES_PER_TRANSACTION, System.nanoTime());
     }
 
@@ -52,8 +52,8 @@ final class ExactlyOncePipeline implements Pipeline {
         long restarts = source.restarts();
         try {
             while (!stopping) {
-                // A change waiting for its commit makes the wait end when the commit is due, not a poll later.
-                List<ChangeEvent> events = source.poll(boundaries.untilCommit(System.nanoTime(), pollTimeout));
+                // A change waiting for its commit only takes what the source already has: if nothing, it commits now.
+                List<ChangeEvent> events = source.poll(boundaries.untilCommit(pollTimeout));
                 if (source.restarts() != restarts) {
                     if (!source.replaysUncommitted()) {
                         throw new CdcException(CdcException.Kind.UNAVAILABLE, "the connection to PostgreSQL was lost in the middle"
@@ -80,7 +80,8 @@ final class ExactlyOncePipeline implements Pipeline {
                     boundaries.reachedWithoutEvents(quiet);
                 }
                 checkDelivery();
-                if (boundaries.commitNow(System.nanoTime())) {
+                boolean idle = events.isEmpty() && quiet == null;
+                if (boundaries.commitNow(System.nanoTime()) || idle && boundaries.commitWhenIdle()) {
                     commit();
                 }
             }

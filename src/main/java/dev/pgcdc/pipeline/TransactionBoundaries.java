@@ -9,7 +9,8 @@ import java.time.Duration;
  * transaction has been sent (a change that carries a position is the last of its PostgreSQL transaction, a
  * position without events covers everything sent before it). Changes without a position are inside a
  * source transaction, so no Kafka transaction ends after them however long it grows. Among the allowed
- * points, it ends once {@code interval} has passed since the last commit or {@code maxChanges} were sent.
+ * points, it ends once {@code interval} has passed since the last commit or {@code maxChanges} were sent,
+ * or as soon as the source has nothing more to hand over.
  *
  * <p>Any source that marks its resumable points with positions is covered the same way, snapshot chunks
  * included: a snapshot's rows commit together with the position that says how far the snapshot got.
@@ -40,15 +41,23 @@ final class TransactionBoundaries {
     }
 
     /**
-     * How long a wait for more changes may last so a commit is not late: until the interval ends when a
-     * boundary is waiting to be committed, {@code max} otherwise (nothing to commit, or the size bound is met).
+     * How long a wait for more changes may last: not at all while a boundary waits to be committed, since a
+     * source with nothing more to hand over right now has its transactions committed at once ({@link
+     * #commitWhenIdle}); {@code max} otherwise (nothing to commit, or a source transaction half sent).
      */
-    Duration untilCommit(long nowNanos, Duration max) {
-        if (boundary == null) {
-            return max;
-        }
-        long left = lastCommitNanos + intervalNanos - nowNanos;
-        return left <= 0 || sent >= maxChanges ? Duration.ZERO : Duration.ofNanos(Math.min(left, max.toNanos()));
+    Duration untilCommit(Duration max) {
+        return boundary == null ? max : Duration.ZERO;
+    }
+
+    /**
+     * Whether to commit now that the source had nothing more to hand over: whenever a boundary is waiting. The
+     * interval bounds how long a busy source's changes wait for their commit; a source that paused gets its
+     * last transactions committed without waiting out the interval, so a change waits at most for the commit in
+     * progress and its own. Under load commits still group many changes: those arriving during a commit go
+     * into the next transaction together.
+     */
+    boolean commitWhenIdle() {
+        return boundary != null;
     }
 
     void sent(Position position) {

@@ -53,23 +53,17 @@ class TransactionBoundariesTest {
     }
 
     @Test
-    void aWaitForMoreChangesEndsWhenTheCommitOfTheLastOneIsDue() {
+    void aWaitingBoundaryTakesOnlyWhatTheSourceAlreadyHasAndCommitsWhenItHasNothing() {
         Duration poll = Duration.ofMillis(200);
-        assertThat(boundaries.untilCommit(30 * MS, poll)).as("nothing to commit").isEqualTo(poll);
+        assertThat(boundaries.untilCommit(poll)).as("nothing to commit").isEqualTo(poll);
+        assertThat(boundaries.commitWhenIdle()).isFalse();
         boundaries.sent(null);
-        assertThat(boundaries.untilCommit(30 * MS, poll)).as("mid-transaction: no commit possible").isEqualTo(poll);
+        assertThat(boundaries.untilCommit(poll)).as("mid-transaction: no commit possible").isEqualTo(poll);
+        assertThat(boundaries.commitWhenIdle()).as("mid-transaction, however quiet the source").isFalse();
         boundaries.sent(new At(1));
-        assertThat(boundaries.untilCommit(30 * MS, poll)).isEqualTo(Duration.ofMillis(70));
-        assertThat(boundaries.untilCommit(30 * MS, Duration.ofMillis(20))).isEqualTo(Duration.ofMillis(20));
-        assertThat(boundaries.untilCommit(130 * MS, poll)).as("overdue").isZero();
-    }
-
-    @Test
-    void aWaitEndsAtOnceWhenTheSizeBoundIsMet() {
-        boundaries.sent(null);
-        boundaries.sent(null);
-        boundaries.sent(new At(1));
-        assertThat(boundaries.untilCommit(MS, Duration.ofMillis(200))).isZero();
+        assertThat(boundaries.untilCommit(poll)).isZero();
+        assertThat(boundaries.commitNow(MS)).as("the interval has not passed").isFalse();
+        assertThat(boundaries.commitWhenIdle()).as("but the source is idle").isTrue();
     }
 
     @Test

@@ -60,7 +60,8 @@ public final class BenchRun {
             });
             Runtime.getRuntime().addShutdownHook(cleanup);
             versions = RunInfo.versions(services.db(), options.project());
-            Phases phases = new Phases(services.db(), services.kafka(), System.getProperty("java.class.path"), logs);
+            Phases phases = new Phases(services.db(), services.kafka(), services.kafkaLogDir(),
+                    System.getProperty("java.class.path"), logs);
             List<Workload> workloads = Workload.all(options.quick());
             java.util.function.Consumer<Measurement> report = m -> {
                 measurements.add(m);

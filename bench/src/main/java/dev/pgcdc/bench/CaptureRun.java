@@ -69,8 +69,9 @@ final class CaptureRun {
     }
 
     /**
-     * The reader starts once the writers are done: latencies come from the broker's append times, not from when
-     * they are read, and a reader running alongside would take CPU from the capture on a small machine.
+     * The reader starts once the writers are done: latencies come from the broker's clock (the append time, or
+     * for a transactional record its commit marker's time), not from when they are read, and a reader running
+     * alongside would take CPU from the capture on a small machine.
      */
     private void live(Workload w, ChildProcess capture) {
         String slot = decodeSlot(w);
@@ -118,7 +119,7 @@ final class CaptureRun {
         }
         String complete = events < changes ? "INCOMPLETE: " + events + " of " + changes + " changes arrived; " : "";
         return new Measurement(w.name(), system.label(), false, events,
-                Ceilings.perSecond(events, read.longValue("last_append_ms") - startMs), Phases.latency(read),
+                Ceilings.perSecond(events, read.longValue("last_visible_ms") - startMs), Phases.latency(read),
                 events == 0 ? null : cpuMillis * 1000.0 / events, stats.peakRssKb() / 1024, complete + note);
     }
 

@@ -18,10 +18,12 @@ final class KafkaBroker implements AutoCloseable {
 
     private final ChildProcess process;
     private final String bootstrap;
+    private final Path logDir;
 
-    private KafkaBroker(ChildProcess process, String bootstrap) {
+    private KafkaBroker(ChildProcess process, String bootstrap, Path logDir) {
         this.process = process;
         this.bootstrap = bootstrap;
+        this.logDir = logDir;
     }
 
     static KafkaBroker start(Path project, Path runDir) throws IOException, InterruptedException {
@@ -58,13 +60,18 @@ final class KafkaBroker implements AutoCloseable {
         }
         ChildProcess broker = ChildProcess.start("kafka-broker", concat(java, List.of("kafka.Kafka", config.toString())),
                 Map.of(), runDir, project);
-        KafkaBroker kafka = new KafkaBroker(broker, "127.0.0.1:" + brokerPort);
+        KafkaBroker kafka = new KafkaBroker(broker, "127.0.0.1:" + brokerPort, logs);
         kafka.awaitReady(Duration.ofSeconds(60));
         return kafka;
     }
 
     String bootstrap() {
         return bootstrap;
+    }
+
+    /** The broker's log folder, where the reader finds the commit markers no consumer receives. */
+    Path logDir() {
+        return logDir;
     }
 
     private void awaitReady(Duration timeout) {

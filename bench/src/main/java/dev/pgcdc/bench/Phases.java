@@ -16,13 +16,15 @@ final class Phases {
 
     private final Database db;
     private final String kafka;
+    private final Path kafkaLogDir;
     private final String classpath;
     private final Path runDir;
     private int sequence;
 
-    Phases(Database db, String kafka, String classpath, Path runDir) {
+    Phases(Database db, String kafka, Path kafkaLogDir, String classpath, Path runDir) {
         this.db = db;
         this.kafka = kafka;
+        this.kafkaLogDir = kafkaLogDir;
         this.classpath = classpath;
         this.runDir = runDir;
     }
@@ -38,11 +40,17 @@ final class Phases {
         }
     }
 
-    /** Starts a reader of {@code topic}, returning once it is assigned and at the beginning of the topic. */
+    /**
+     * Starts a reader of {@code topic}, returning once it is assigned and at the beginning of the topic. With the
+     * bench's own broker it counts a transactional record's latency to its commit marker ({@link CommitMarkers}).
+     */
     ChildProcess reader(String topic, long expected, boolean fromDue) {
         List<String> command = new ArrayList<>(java("-Xmx256m", TopicReader.class.getName()));
         command.addAll(List.of("--kafka", kafka, "--topic", topic, "--expected", Long.toString(expected),
                 "--from", fromDue ? "due" : "commit", "--idle-ms", "90000"));
+        if (kafkaLogDir != null) {
+            command.addAll(List.of("--log-dir", kafkaLogDir.toString()));
+        }
         ChildProcess reader = start("reader-" + topic, command, Map.of());
         reader.awaitLine("READY", Duration.ofSeconds(60));
         return reader;

@@ -53,6 +53,11 @@ final class Services implements AutoCloseable {
         return kafka;
     }
 
+    /** The broker's log folder; null with {@code --kafka}, whose log is not on this machine. */
+    Path kafkaLogDir() {
+        return broker == null ? null : broker.logDir();
+    }
+
     @Override
     public void close() {
         if (broker != null) {

@@ -8,8 +8,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -17,26 +22,29 @@ import java.util.Properties;
  * (tombstones are not changes) or {@code --idle-ms} without a record, and measures each event's latency as the
  * broker's LogAppendTime minus the change's commit time {@code source.ts_ms} — or minus {@code after.due_ms}
  * with {@code --from due}, for paced workloads. Prints {@code READY} once assigned, then one RESULT line.
+ *
+ * <p>A transactional record ({@code --exactly-once}) is not visible at its LogAppendTime: a {@code read_committed}
+ * consumer gets it only once the commit marker of its transaction is written. With {@code --log-dir} (the
+ * bench's own broker), its latency counts to that marker's timestamp instead ({@link CommitMarkers}), so
+ * exactly-once and at-least-once are measured alike: to when a consumer could first read the change.
  */
 public final class TopicReader {
 
-    public static void main(String[] argv) {
+    public static void main(String[] argv) throws IOException {
         Args args = Args.parse(argv);
         String topic = args.get("topic");
         long expected = args.number("expected");
         long idleMs = Long.parseLong(args.get("idle-ms", "60000"));
         boolean fromDue = args.get("from", "commit").equals("due");
+        String logDir = args.get("log-dir", "");
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, args.get("kafka"));
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        LatencyHistogram histogram = new LatencyHistogram();
-        long count = 0;
+        Arrivals arrivals = new Arrivals();
         long bytes = 0;
-        long firstAppend = 0;
-        long lastAppend = 0;
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
@@ -46,7 +54,7 @@ public final class TopicReader {
             System.out.println("READY");
             System.out.flush();
             long lastProgress = System.currentTimeMillis();
-            while (count < expected && System.currentTimeMillis() - lastProgress < idleMs) {
+            while (arrivals.count < expected && System.currentTimeMillis() - lastProgress < idleMs) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     lastProgress = System.currentTimeMillis();
                     if (record.value() == null) {
@@ -60,17 +68,61 @@ public final class TopicReader {
                     if (start <= 0) {
                         start = field(record.value(), "\"source\":", "\"ts_ms\":");
                     }
-                    histogram.record(record.timestamp() - start);
+                    arrivals.add(record.partition(), record.offset(), record.timestamp(), start);
                     bytes += record.serializedValueSize() + Math.max(0, record.serializedKeySize());
-                    firstAppend = count == 0 ? record.timestamp() : firstAppend;
-                    lastAppend = Math.max(lastAppend, record.timestamp());
-                    count++;
                 }
             }
         }
+        Map<Integer, CommitMarkers> markers = new HashMap<>();
+        LatencyHistogram histogram = new LatencyHistogram();
+        LatencyHistogram toAppend = new LatencyHistogram();
+        long firstVisible = 0;
+        long lastVisible = 0;
+        for (int i = 0; i < arrivals.count; i++) {
+            long visible = arrivals.appendMs[i];
+            if (!logDir.isEmpty()) {
+                int partition = arrivals.partition[i];
+                CommitMarkers partitionMarkers = markers.get(partition);
+                if (partitionMarkers == null) {
+                    partitionMarkers = CommitMarkers.read(Path.of(logDir), topic, partition);
+                    markers.put(partition, partitionMarkers);
+                }
+                visible = partitionMarkers.visibleAt(arrivals.offset[i], visible);
+            }
+            histogram.record(visible - arrivals.startMs[i]);
+            toAppend.record(arrivals.appendMs[i] - arrivals.startMs[i]);
+            firstVisible = i == 0 ? visible : Math.min(firstVisible, visible);
+            lastVisible = Math.max(lastVisible, visible);
+        }
+        long count = arrivals.count;
         String latency = count == 0 ? "count=0" : histogram.summary().toLine();
-        System.out.println("RESULT " + latency + " events=" + count + " bytes=" + bytes
-                + " first_append_ms=" + firstAppend + " last_append_ms=" + lastAppend);
+        // Counted to the append time alone, for the log: what a transactional record's latency would understate.
+        String append = count == 0 ? "" : " append_p50=" + toAppend.summary().p50() + " append_p99=" + toAppend.summary().p99();
+        System.out.println("RESULT " + latency + append + " events=" + count + " bytes=" + bytes
+                + " first_visible_ms=" + firstVisible + " last_visible_ms=" + lastVisible);
+    }
+
+    /** What was read, kept until the end: the markers are read from the log once every record is in. */
+    private static final class Arrivals {
+        int count;
+        int[] partition = new int[1024];
+        long[] offset = new long[1024];
+        long[] appendMs = new long[1024];
+        long[] startMs = new long[1024];
+
+        void add(int partitionOf, long offsetOf, long append, long start) {
+            if (count == offset.length) {
+                partition = Arrays.copyOf(partition, count * 2);
+                offset = Arrays.copyOf(offset, count * 2);
+                appendMs = Arrays.copyOf(appendMs, count * 2);
+                startMs = Arrays.copyOf(startMs, count * 2);
+            }
+            partition[count] = partitionOf;
+            offset[count] = offsetOf;
+            appendMs[count] = append;
+            startMs[count] = start;
+            count++;
+        }
     }
 
     /**

@@ -49,6 +49,8 @@ public final class TransactionalKafkaSink implements TransactionalSink, KafkaHea
     private final AtomicBoolean closed = new AtomicBoolean();
     private boolean open;
     private long uncommitted;
+    /** The position the last commit of this sink stored; null before its first. */
+    private String committedPosition;
 
     /**
      * Starts the transactional producer; its {@code initTransactions} fences any older instance with the same
@@ -116,12 +118,11 @@ public final class TransactionalKafkaSink implements TransactionalSink, KafkaHea
     public void commit(Position position) {
         try {
             begin();
-            watch.sent();
-            producer.send(new ProducerRecord<>(offsetsTopic, transactionalId, position.toString()),
-                    (metadata, failure) -> watch.settled(failure == null));
+            storePosition(position.toString());
             producer.commitTransaction();
             open = false;
             uncommitted = 0;
+            committedPosition = position.toString();
         } catch (InterruptException e) {
             Thread.currentThread().interrupt();
             throw failed("stopped while committing", e);
@@ -195,7 +196,20 @@ public final class TransactionalKafkaSink implements TransactionalSink, KafkaHea
         if (!open) {
             producer.beginTransaction();
             open = true;
+            if (committedPosition != null) {
+                // The offsets partition joins the transaction at its start, alongside the first change, with the
+                // position already stored: the broker adds a partition to a transaction on its first write there,
+                // a round trip to the transaction coordinator that would otherwise fall inside the commit, where
+                // every change of the transaction waits for it. The commit's record comes after it and wins.
+                storePosition(committedPosition);
+            }
         }
+    }
+
+    private void storePosition(String position) {
+        watch.sent();
+        producer.send(new ProducerRecord<>(offsetsTopic, transactionalId, position),
+                (metadata, failure) -> watch.settled(failure == null));
     }
 
     private CdcException failed(String what, Exception e) {

@@ -49,6 +49,26 @@ class TransactionalKafkaSinkIT {
     }
 
     @Test
+    void eachCommitStoresItsOwnPositionAsTheNewestAlsoWhenItHoldsNoChanges() {
+        KafkaConfig kafka = TestServices.kafka();
+        String prefix = TestServices.uniqueName("txpos");
+        String topic = prefix + ".t";
+        String offsets = OffsetsTopic.name(prefix);
+        OffsetsTopic.ensure(kafka, offsets, Duration.ofSeconds(10));
+        try (TransactionalKafkaSink sink = new TransactionalKafkaSink(kafka, List.of(topic), prefix + "-id", offsets)) {
+            sink.send(change(topic, 1), failure -> { });
+            sink.commit(new At("0/10"));
+            sink.send(change(topic, 2), failure -> { });
+            sink.commit(new At("0/20"));
+            assertThat(OffsetsTopic.read(kafka, offsets, prefix + "-id", Duration.ofSeconds(10))).isEqualTo("0/20");
+            sink.commit(new At("0/30"));
+            assertThat(OffsetsTopic.read(kafka, offsets, prefix + "-id", Duration.ofSeconds(10))).isEqualTo("0/30");
+        }
+        assertThat(Topics.read(kafka, topic, Integer.MAX_VALUE, Duration.ofSeconds(2))).extracting(ConsumedChange::key)
+                .containsExactly("{\"id\":1}", "{\"id\":2}");
+    }
+
+    @Test
     void aSecondInstanceOfTheSameCaptureFencesTheFirstWhoseOpenTransactionNeverShows() {
         KafkaConfig kafka = TestServices.kafka();
         String prefix = TestServices.uniqueName("fence");
