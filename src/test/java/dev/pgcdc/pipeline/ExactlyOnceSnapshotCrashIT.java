@@ -42,8 +42,9 @@ class ExactlyOnceSnapshotCrashIT {
         String prefix = TestServices.uniqueName("eosnap");
         SnapshotWorkload workload = SnapshotWorkload.create(database, ROWS);
         TestServices.execute(database, "CREATE PUBLICATION " + prefix + " FOR TABLE " + String.join(", ", SnapshotWorkload.TABLES));
+        // --kafka-timeout: each restart must reach the broker, which can take more than 10 s on a loaded machine.
         String[] capture = {"capture", "--mode", "logical", "--db", database.url(), "--user", database.user(),
-                "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--slot", prefix, "--publication", prefix,
+                "--kafka", kafka.bootstrapServers(), "--kafka-timeout", "60s", "--topic-prefix", prefix, "--slot", prefix, "--publication", prefix,
                 "--snapshot-chunk-rows", "500", "--snapshot-workers", "2", "--exactly-once"};
         String many = prefix + ".public.snap_many";
         workload.startWriters(4);

@@ -40,8 +40,9 @@ class LogicalExactlyOnceCrashIT {
         HotKeyWorkload.createTables(database);
         LogicalSetup.install(database, "pgcdc", List.of(new TableId("public", HotKeyWorkload.CAPTURED_TABLE)), false, false);
         // Streaming only: the slot is new; an initial snapshot would read rows written after the start again.
+        // --kafka-timeout: each restart must reach the broker, which can take more than 10 s on a loaded machine.
         String[] capture = {"capture", "--mode", "logical", "--snapshot", "no_data", "--db", database.url(), "--user", database.user(),
-                "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--slot", prefix, "--exactly-once"};
+                "--kafka", kafka.bootstrapServers(), "--kafka-timeout", "60s", "--topic-prefix", prefix, "--slot", prefix, "--exactly-once"};
         try {
             HotKeyWorkload workload = null;
             int kills = 0;

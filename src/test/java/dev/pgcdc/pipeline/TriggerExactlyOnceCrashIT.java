@@ -40,8 +40,9 @@ class TriggerExactlyOnceCrashIT {
         JournalSchema.install(database, List.of(new TableId("public", HotKeyWorkload.CAPTURED_TABLE)));
         // The journal was installed before the first write, so it holds every change: no snapshot, whose reads
         // of rows the writers left alone in its window would add "r" states between their committed ones.
+        // --kafka-timeout: each restart must reach the broker, which can take more than 10 s on a loaded machine.
         String[] capture = {"capture", "--mode", "trigger", "--db", database.url(), "--user", database.user(),
-                "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--exactly-once",
+                "--kafka", kafka.bootstrapServers(), "--kafka-timeout", "60s", "--topic-prefix", prefix, "--exactly-once",
                 "--snapshot", "no_data"};
 
         HotKeyWorkload workload = HotKeyWorkload.startChanges(database, 4, 40, CHANGES);

@@ -41,8 +41,9 @@ class SnapshotPlanCrashIT {
                 CREATE TABLE items (id int PRIMARY KEY, note text);
                 INSERT INTO items SELECT g, 'item ' || g FROM generate_series(1, %d) g;
                 CREATE PUBLICATION %s FOR TABLE items""".formatted(ROWS, prefix));
+        // --kafka-timeout: each restart must reach the broker, which can take more than 10 s on a loaded machine.
         String[] capture = {"capture", "--mode", "logical", "--db", database.url(), "--user", database.user(),
-                "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--slot", prefix, "--publication", prefix};
+                "--kafka", kafka.bootstrapServers(), "--kafka-timeout", "60s", "--topic-prefix", prefix, "--slot", prefix, "--publication", prefix};
         try (Connection lock = TestServices.connect(database); Statement statement = lock.createStatement()) {
             statement.execute("SELECT pg_advisory_lock(hashtext('pgcdc.snapshot_progress'))");
             PgcdcProcess first = PgcdcProcess.start(capture);

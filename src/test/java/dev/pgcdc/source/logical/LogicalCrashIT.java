@@ -35,8 +35,9 @@ class LogicalCrashIT {
         TestServices.execute(database, CrashWorkload.TABLE_DDL);
         LogicalSetup.install(database, "pgcdc", List.of(new TableId("public", "accounts")), false, false);
         // Streaming only: the slot is new; an initial snapshot would read rows written after the start again.
+        // --kafka-timeout: each restart must reach the broker, which can take more than 10 s on a loaded machine.
         String[] capture = {"capture", "--mode", "logical", "--snapshot", "no_data", "--db", database.url(), "--user", database.user(),
-                "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--slot", prefix, "--heartbeat-interval", "1s"};
+                "--kafka", kafka.bootstrapServers(), "--kafka-timeout", "60s", "--topic-prefix", prefix, "--slot", prefix, "--heartbeat-interval", "1s"};
         try {
             // The first capture creates the slot; changes committed before it exists are not streamed.
             CrashWorkload workload = null;

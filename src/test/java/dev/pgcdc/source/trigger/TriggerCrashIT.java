@@ -35,8 +35,9 @@ class TriggerCrashIT {
         JournalSchema.install(database, List.of(new TableId("public", HotKeyWorkload.CAPTURED_TABLE)));
         // The journal was installed before the first write, so it holds every change: no snapshot, whose reads
         // of rows the writers left alone in its window would add "r" states between their committed ones.
+        // --kafka-timeout: each restart must reach the broker, which can take more than 10 s on a loaded machine.
         String[] capture = {"capture", "--mode", "trigger", "--db", database.url(), "--user", database.user(),
-                "--kafka", kafka.bootstrapServers(), "--topic-prefix", prefix, "--poll-interval", "100ms",
+                "--kafka", kafka.bootstrapServers(), "--kafka-timeout", "60s", "--topic-prefix", prefix, "--poll-interval", "100ms",
                 "--snapshot", "no_data"};
 
         HotKeyWorkload workload = HotKeyWorkload.start(database, 4, 150, Duration.ofSeconds(15));
