@@ -24,6 +24,13 @@ class TransactionalKafkaSinkIT {
         }
     }
 
+    /** The capture's offsets topic, created for {@code prefix}. */
+    private static String offsetsTopic(KafkaConfig kafka, String prefix) {
+        String offsets = OffsetsTopic.name(prefix);
+        OffsetsTopic.ensure(kafka, offsets, Duration.ofSeconds(10));
+        return offsets;
+    }
+
     private static ChangeEvent change(String topic, int id) {
         return new ChangeEvent(topic, "{\"id\":" + id + "}", "{\"id\":" + id + "}", List.of(), null);
     }
@@ -33,8 +40,7 @@ class TransactionalKafkaSinkIT {
         KafkaConfig kafka = TestServices.kafka();
         String prefix = TestServices.uniqueName("txsink");
         String topic = prefix + ".t";
-        String offsets = OffsetsTopic.name(prefix);
-        OffsetsTopic.ensure(kafka, offsets, Duration.ofSeconds(10));
+        String offsets = offsetsTopic(kafka, prefix);
         try (TransactionalKafkaSink sink = new TransactionalKafkaSink(kafka, List.of(topic), prefix + "-id", offsets)) {
             sink.send(change(topic, 1), failure -> { });
             sink.commit(new At("0/10"));
@@ -53,8 +59,7 @@ class TransactionalKafkaSinkIT {
         KafkaConfig kafka = TestServices.kafka();
         String prefix = TestServices.uniqueName("txpos");
         String topic = prefix + ".t";
-        String offsets = OffsetsTopic.name(prefix);
-        OffsetsTopic.ensure(kafka, offsets, Duration.ofSeconds(10));
+        String offsets = offsetsTopic(kafka, prefix);
         try (TransactionalKafkaSink sink = new TransactionalKafkaSink(kafka, List.of(topic), prefix + "-id", offsets)) {
             sink.send(change(topic, 1), failure -> { });
             sink.commit(new At("0/10"));
@@ -73,8 +78,7 @@ class TransactionalKafkaSinkIT {
         KafkaConfig kafka = TestServices.kafka();
         String prefix = TestServices.uniqueName("fence");
         String topic = prefix + ".t";
-        String offsets = OffsetsTopic.name(prefix);
-        OffsetsTopic.ensure(kafka, offsets, Duration.ofSeconds(10));
+        String offsets = offsetsTopic(kafka, prefix);
         try (TransactionalKafkaSink zombie = new TransactionalKafkaSink(kafka, List.of(topic), prefix + "-id", offsets)) {
             zombie.send(change(topic, 1), failure -> { });
             zombie.commit(new At("0/10"));

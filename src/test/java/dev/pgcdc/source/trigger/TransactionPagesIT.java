@@ -27,9 +27,7 @@ class TransactionPagesIT {
 
     @Test
     void interleavedTransactionsComeWholeInOrderOfTheirLastRowAcrossSmallPages() throws Exception {
-        DatabaseConfig database = TestServices.newDatabase();
-        TestServices.execute(database, "CREATE TABLE items (id int PRIMARY KEY, v int)");
-        JournalSchema.install(database, List.of(new TableId("public", "items")));
+        DatabaseConfig database = journaledItems();
         try (Connection a = TestServices.connect(database); Connection b = TestServices.connect(database);
              Statement first = a.createStatement(); Statement second = b.createStatement()) {
             a.setAutoCommit(false);
@@ -60,9 +58,7 @@ class TransactionPagesIT {
 
     @Test
     void transactionsStayWholeWhenTheBatchOutgrowsOneLookupOfItsTransactions() throws Exception {
-        DatabaseConfig database = TestServices.newDatabase();
-        TestServices.execute(database, "CREATE TABLE items (id int PRIMARY KEY, v int)");
-        JournalSchema.install(database, List.of(new TableId("public", "items")));
+        DatabaseConfig database = journaledItems();
         // one-row pages find 200 transactions at a time: B ends 200th, A well after the second lookup starts
         try (Connection a = TestServices.connect(database); Connection b = TestServices.connect(database);
              Connection others = TestServices.connect(database);
@@ -105,5 +101,13 @@ class TransactionPagesIT {
         assertThat(ids).containsExactlyElementsOf(expected);
         assertThat(readAtCommitPlaces).as("Kafka commits only between transactions, never inside B or A")
                 .isNotEmpty().doesNotContain(199, 260);
+    }
+
+    /** A new database whose table {@code items} is captured into the journal. */
+    private static DatabaseConfig journaledItems() {
+        DatabaseConfig database = TestServices.newDatabase();
+        TestServices.execute(database, "CREATE TABLE items (id int PRIMARY KEY, v int)");
+        JournalSchema.install(database, List.of(new TableId("public", "items")));
+        return database;
     }
 }
