@@ -26,7 +26,7 @@ import java.util.concurrent.ExecutionException;
 public final class BenchRun {
 
     private static final String USAGE = "usage: bench/run [--quick] [--snapshot] [--compare debezium] [--exactly-once] [--modes logical,trigger]"
-            + " [--db JDBC_URL --user USER (password in PGCDC_DB_PASSWORD)] [--kafka HOST:PORT]";
+            + " [--workloads a,b,c,d1000,d5000,d10000,e] [--db JDBC_URL --user USER (password in PGCDC_DB_PASSWORD)] [--kafka HOST:PORT]";
 
     public static void main(String[] argv) throws Exception {
         Options options;
@@ -62,7 +62,7 @@ public final class BenchRun {
             versions = RunInfo.versions(services.db(), options.project());
             Phases phases = new Phases(services.db(), services.kafka(), services.kafkaLogDir(),
                     System.getProperty("java.class.path"), logs);
-            List<Workload> workloads = Workload.all(options.quick());
+            List<Workload> workloads = Workload.only(Workload.all(options.quick()), options.workloads());
             java.util.function.Consumer<Measurement> report = m -> {
                 measurements.add(m);
                 System.out.println(ReportTable.markdown(List.of(m)).lines().skip(2).findFirst().orElse("")
@@ -123,7 +123,7 @@ public final class BenchRun {
 
     /** What {@code bench/run} was asked. */
     record Options(Path project, boolean quick, boolean debezium, List<String> modes, String db, String user,
-                   String password, String kafka, boolean exactlyOnce, boolean snapshot) {
+                   String password, String kafka, boolean exactlyOnce, boolean snapshot, List<String> workloads) {
 
         static Options parse(String[] argv) {
             Path project = null;
@@ -135,6 +135,7 @@ public final class BenchRun {
             String kafka = null;
             boolean exactlyOnce = false;
             boolean snapshot = false;
+            List<String> workloads = List.of();
             for (int i = 0; i < argv.length; i++) {
                 switch (argv[i]) {
                     case "--project" -> project = Path.of(value(argv, ++i, "--project")).toAbsolutePath();
@@ -149,6 +150,7 @@ public final class BenchRun {
                         debezium = true;
                     }
                     case "--modes" -> modes = Arrays.asList(value(argv, ++i, "--modes").split(","));
+                    case "--workloads" -> workloads = Arrays.asList(value(argv, ++i, "--workloads").split(","));
                     case "--db" -> db = value(argv, ++i, "--db");
                     case "--user" -> user = value(argv, ++i, "--user");
                     case "--kafka" -> kafka = value(argv, ++i, "--kafka");
@@ -160,12 +162,18 @@ public final class BenchRun {
                     throw new IllegalArgumentException("--modes takes logical and/or trigger, not '" + mode + "'");
                 }
             }
+            List<String> known = Workload.all(false).stream().map(Workload::id).toList();
+            for (String id : workloads) {
+                if (!known.contains(id)) {
+                    throw new IllegalArgumentException("--workloads takes some of " + String.join(",", known) + ", not '" + id + "'");
+                }
+            }
             String password = System.getenv().getOrDefault("PGCDC_DB_PASSWORD", "");
             if (db != null && !db.startsWith("jdbc:postgresql://")) {
                 throw new IllegalArgumentException("--db must be a jdbc:postgresql://HOST:PORT/DB URL, got '" + db + "'");
             }
             return new Options(project == null ? Path.of("").toAbsolutePath() : project, quick, debezium, modes, db, user,
-                    password, kafka, exactlyOnce, snapshot);
+                    password, kafka, exactlyOnce, snapshot, workloads);
         }
 
         List<CaptureSystem> systems(String classpath) {

@@ -41,4 +41,9 @@ record Workload(String id, String label, String kind, int writers, long changes,
         list.add(new Workload("e", "backlog drain", "tx", 2, 1_000_000 / scale, 1000, 0, true));
         return list;
     }
+
+    /** The workloads named by {@code ids} ({@code --workloads}), in the run's order; all of them when none is named. */
+    static List<Workload> only(List<Workload> all, List<String> ids) {
+        return ids.isEmpty() ? all : all.stream().filter(w -> ids.contains(w.id())).toList();
+    }
 }
