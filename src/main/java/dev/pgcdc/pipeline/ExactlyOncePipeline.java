@@ -80,7 +80,7 @@ final class ExactlyOncePipeline implements Pipeline {
                     boundaries.reachedWithoutEvents(quiet);
                 }
                 checkDelivery();
-                boolean idle = events.isEmpty() && quiet == null;
+                boolean idle = events.isEmpty() && quiet == null || source.caughtUp();
                 if (boundaries.commitNow(System.nanoTime()) || idle && boundaries.commitWhenIdle()) {
                     commit();
                 }

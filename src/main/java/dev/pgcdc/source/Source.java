@@ -38,6 +38,16 @@ public interface Source extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Whether the last {@link #poll} handed over everything the source had read: the next one has to go back
+     * to PostgreSQL for more. Exactly-once capture commits there, as when a poll comes back empty: a source
+     * that reads in batches (the trigger journal) always finds more under a steady load, and would otherwise
+     * keep every change waiting for the interval.
+     */
+    default boolean caughtUp() {
+        return false;
+    }
+
     /** How many truncates were not published since start because {@code --skipped-operations} holds {@code t}. */
     default long skippedTruncates() {
         return 0;

@@ -190,6 +190,12 @@ public final class TriggerSource implements Source {
         return position;
     }
 
+    /** At the end of a batch: the next poll takes a new snapshot of the journal. */
+    @Override
+    public boolean caughtUp() {
+        return batch == null;
+    }
+
     @Override
     public long skippedTruncates() {
         return skippedTruncates;
