@@ -172,6 +172,11 @@ public final class SnapshotSource implements Source {
     }
 
     @Override
+    public boolean caughtUp() {
+        return stream.caughtUp();
+    }
+
+    @Override
     public long skippedTruncates() {
         return stream.skippedTruncates();
     }
