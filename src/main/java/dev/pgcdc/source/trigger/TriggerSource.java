@@ -66,6 +66,8 @@ public final class TriggerSource implements Source {
     private long skippedTruncates;
     private long announcedTruncates;
     private long lastTransactionEnd;
+    /** Exactly-once: every transaction below this id had its rows removed (0 until a removal succeeded). */
+    private long removedBelowTxId;
     /** Exactly-once: the batch's transactions still to read, as last found; null until found for this batch. */
     private TransactionEnds transactionEnds;
     private boolean batchHadRows;
@@ -350,12 +352,16 @@ public final class TriggerSource implements Source {
         }
     }
 
-    /** A removal that fails is done by the next one: each covers every batch before it. */
+    /**
+     * A removal that fails is done by the next one: each covers every batch before it. Once one succeeded, every
+     * transaction below its snapshot's xmin had ended and was visible in it, so its rows are gone.
+     */
     private void removeUpTo(TxSnapshot snapshot) {
         try {
             Connection connection = listening.get(Duration.ofMillis(1));
             if (connection != null) {
-                reader.removeUpTo(connection, snapshot);
+                reader.removeUpTo(connection, removedBelowTxId, snapshot);
+                removedBelowTxId = Math.max(removedBelowTxId, snapshot.xmin());
             }
         } catch (SQLException e) {
             listening.failed(e, "removing delivered changes from the journal");
