@@ -37,7 +37,7 @@ final class CapturePipeline implements Pipeline {
      * one may be dead-lettered), and the producer's buffer.memory bounds only the compressed bytes, about a fifth
      * of the text with lz4; a stalled broker would otherwise fill the heap with held changes. 16 M characters (16 to
      * 32 MB) is half a second of the fastest workload measured (a backlog drained at 44,000 changes/s), many
-     * acknowledgement round trips, and leaves room in the launcher's 160 MB heap.
+     * acknowledgement round trips, and leaves room in the launcher's 128 MB heap.
      */
     static final long MAX_HELD_CHARS = 16L * 1024 * 1024;
 

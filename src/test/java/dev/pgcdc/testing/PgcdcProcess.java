@@ -10,11 +10,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged {@code pgcdc.jar} run as a separate JVM, as a user runs it; its output is collected line by line. */
 public final class PgcdcProcess implements AutoCloseable {
+
+    /** The JVM options {@code ./pgcdc} and {@code bin/pgcdc} give capture by default ({@code LaunchersTest} checks both). */
+    public static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:MetaspaceSize=64m");
+    /** The environment the launchers give the JVM by default: glibc's malloc arenas. */
+    public static final Map<String, String> LAUNCHER_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -30,17 +36,18 @@ public final class PgcdcProcess implements AutoCloseable {
         return startWithHeap("512m", args);
     }
 
-    /** Starts pgcdc with the heap and collector that {@code ./pgcdc} and {@code bin/pgcdc} give it by default. */
+    /** Starts pgcdc with the JVM options and environment that {@code ./pgcdc} and {@code bin/pgcdc} give it by default. */
     public static PgcdcProcess startLikeTheLauncher(String... args) throws IOException {
-        return startWithJvmOptions(List.of("-Xmx160m", "-XX:+UseSerialGC"), args);
+        return startWithJvmOptions(LAUNCHER_JVM_OPTIONS, LAUNCHER_ENVIRONMENT, args);
     }
 
     /** Starts pgcdc with its heap capped at {@code maxHeap} (a {@code -Xmx} value). */
     public static PgcdcProcess startWithHeap(String maxHeap, String... args) throws IOException {
-        return startWithJvmOptions(List.of("-Xmx" + maxHeap), args);
+        return startWithJvmOptions(List.of("-Xmx" + maxHeap), Map.of(), args);
     }
 
-    private static PgcdcProcess startWithJvmOptions(List<String> jvmOptions, String... args) throws IOException {
+    private static PgcdcProcess startWithJvmOptions(List<String> jvmOptions, Map<String, String> environment, String... args)
+            throws IOException {
         Path jar = Path.of(System.getProperty("pgcdc.jar", "target/pgcdc.jar"));
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: integration tests run after `package`");
@@ -53,7 +60,9 @@ public final class PgcdcProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-cp", classpath, "dev.pgcdc.cli.Main"));
         command.addAll(List.of(args));
-        return start(new ProcessBuilder(command));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        return start(builder);
     }
 
     /** Starts any command line that runs pgcdc (the release archive's {@code bin/pgcdc}, say). */

@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Big transactions, of many rows or of big rows, stream through a capture whose heap is capped at 256 MB. */
+/** Big transactions, of many rows or of big rows, stream through a capture started with the launcher's heap and settings. */
 class LogicalLargeTransactionIT {
 
     private static final int ROWS = 1_000_000;
@@ -52,8 +52,8 @@ class LogicalLargeTransactionIT {
 
             assertThat(consumed).isEqualTo(ROWS);
             assertThat(idSum.get()).as("every id once").isEqualTo((long) ROWS * (ROWS + 1) / 2);
-            System.out.printf("logical 1M-row transaction: %.1f s commit-to-consumed (%.0f events/s), capture peak RSS %d MB with the launcher's heap (-Xmx160m, serial GC)%n",
-                    seconds, ROWS / seconds, peakRss);
+            System.out.printf("logical 1M-row transaction: %.1f s commit-to-consumed (%.0f events/s), capture peak RSS %d MB with the launcher's %s%n",
+                    seconds, ROWS / seconds, peakRss, PgcdcProcess.LAUNCHER_JVM_OPTIONS);
         } finally {
             LogicalSetup.teardown(database, prefix, "pgcdc");
         }
@@ -89,9 +89,9 @@ class LogicalLargeTransactionIT {
 
             assertThat(consumed).isEqualTo(rows);
             assertThat(idSum.get()).as("every id once").isEqualTo((long) rows * (rows + 1) / 2);
-            assertThat(peakRss).as("capture's peak RSS in MB, heap capped at 256 MB").isLessThan(768);
-            System.out.printf("logical 1,000 x 1 MB rows in one transaction: %.1f s commit-to-consumed, capture peak RSS %d MB with the launcher's heap (-Xmx160m, serial GC)%n",
-                    seconds, peakRss);
+            assertThat(peakRss).as("capture's peak RSS in MB with the launcher's heap").isLessThan(768);
+            System.out.printf("logical 1,000 x 1 MB rows in one transaction: %.1f s commit-to-consumed, capture peak RSS %d MB with the launcher's %s%n",
+                    seconds, peakRss, PgcdcProcess.LAUNCHER_JVM_OPTIONS);
         } finally {
             LogicalSetup.teardown(database, prefix, "pgcdc");
         }
