@@ -215,12 +215,6 @@ final class CaptureCommand implements Callable<Integer> {
         Observation observation = started.observation();
         KafkaHealth watched = started.kafka();
         running.set(capture);
-        out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
-                + kafkaConfig.bootstrapServers() + (exactlyOnce ? " exactly once" : "") + ". Ctrl-C to stop."
-                + (observation == null ? "" : " Metrics and health on port " + observation.port() + "."));
-        out.flush();
-        ProgressDisplay progress = source instanceof SnapshotSource snapshotting && !snapshotting.status().done()
-                ? ProgressDisplay.start(snapshotting.status(), out, System.console() != null) : null;
         Runnable stop = () -> {
             if (watched.inOutage()) {
                 err.println("pgcdc: stopping: waiting up to " + Capture.DRAIN_TIMEOUT.toSeconds() + " s for Kafka at "
@@ -230,7 +224,15 @@ final class CaptureCommand implements Callable<Integer> {
             }
             capture.close();
         };
+        ProgressDisplay progress = null;
+        // The handler is in place before the first line says capture runs: a stop asked for from then on is clean.
         try (Signals ignored = Signals.onStopRequest(stop)) {
+            out.println("Capturing " + plan.description() + " from " + databaseConfig.redactedUrl() + " into Kafka "
+                    + kafkaConfig.bootstrapServers() + (exactlyOnce ? " exactly once" : "") + ". Ctrl-C to stop."
+                    + (observation == null ? "" : " Metrics and health on port " + observation.port() + "."));
+            out.flush();
+            progress = source instanceof SnapshotSource snapshotting && !snapshotting.status().done()
+                    ? ProgressDisplay.start(snapshotting.status(), out, System.console() != null) : null;
             awaitEnd(capture, lockLost);
         } finally {
             capture.close();

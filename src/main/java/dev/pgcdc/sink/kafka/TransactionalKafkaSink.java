@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -218,6 +219,14 @@ public final class TransactionalKafkaSink implements TransactionalSink, KafkaHea
                     + transactionalId + "' started after this one, so this one stops without writing (nothing it sent since"
                     + " its last commit is visible)", e);
         }
+        if (causedBy(e, InvalidTxnStateException.class)) {
+            // The coordinator aborts an open transaction when a new instance of the same id fences this one; a
+            // commit that reaches it meanwhile is refused with this error rather than as fenced.
+            return new CdcException(CdcException.Kind.DELIVERY, "fenced by Kafka: another capture with transactional.id '"
+                    + transactionalId + "' started after this one (Kafka was aborting this one's transaction as it committed;"
+                    + " a transaction that outlives transaction.timeout.ms is aborted the same way), so this one stops without"
+                    + " writing (nothing it sent since its last commit is visible)", e);
+        }
         CdcException refused = KafkaErrors.accessRefused(e, kafka);
         if (refused != null) {
             return refused;
@@ -227,8 +236,12 @@ public final class TransactionalKafkaSink implements TransactionalSink, KafkaHea
     }
 
     private static boolean isFenced(Throwable e) {
+        return causedBy(e, ProducerFencedException.class) || causedBy(e, InvalidProducerEpochException.class);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> kind) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ProducerFencedException || cause instanceof InvalidProducerEpochException) {
+            if (kind.isInstance(cause)) {
                 return true;
             }
         }
