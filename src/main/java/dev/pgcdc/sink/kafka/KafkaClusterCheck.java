@@ -4,6 +4,7 @@ import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.error.CdcException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.KafkaException;
@@ -11,6 +12,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.time.Duration;
 import java.util.Collection;
@@ -31,6 +33,9 @@ import java.util.concurrent.TimeoutException;
  * one client and one metadata bootstrap, not one per check.
  */
 public final class KafkaClusterCheck implements AutoCloseable {
+
+    /** How long to wait before asking again about a topic the broker does not know yet. */
+    private static final Duration UNKNOWN_TOPIC_BACKOFF = Duration.ofMillis(100);
 
     private final KafkaConfig kafka;
     private final Duration timeout;
@@ -121,8 +126,9 @@ public final class KafkaClusterCheck implements AutoCloseable {
     public Map<String, Integer> maxMessageBytes(Collection<String> topics) {
         List<ConfigResource> resources = topics.stream().map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
         Map<String, Integer> limits = new TreeMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            admin.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS).forEach((resource, config) -> {
+            describedConfigs(resources, deadline).forEach((resource, config) -> {
                 ConfigEntry entry = config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
                 if (entry != null && entry.value() != null) {
                     limits.put(resource.name(), Integer.parseInt(entry.value()));
@@ -135,6 +141,25 @@ public final class KafkaClusterCheck implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CdcException(CdcException.Kind.INTERNAL, "interrupted while reading the topics' settings", e);
+        }
+    }
+
+    /**
+     * The topics' settings; asked again while the broker does not know a topic yet, as happens for a moment
+     * after it was created (the broker that answers learns of it from the controller).
+     */
+    private Map<ConfigResource, Config> describedConfigs(List<ConfigResource> resources, long deadline)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        while (true) {
+            long left = deadline - System.nanoTime();
+            try {
+                return admin.describeConfigs(resources).all().get(Math.max(0, left), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || left <= UNKNOWN_TOPIC_BACKOFF.toNanos()) {
+                    throw e;
+                }
+                Thread.sleep(UNKNOWN_TOPIC_BACKOFF.toMillis());
+            }
         }
     }
 
