@@ -82,7 +82,8 @@ public final class BenchRun {
             for (CaptureSystem system : options.systems(System.getProperty("java.class.path"))) {
                 System.out.println(system.label() + ":");
                 boolean decode = system.label().equals("pgcdc logical");
-                CaptureRun run = new CaptureRun(system, services.db(), services.kafka(), phases, logs, decode, report);
+                CaptureRun run = new CaptureRun(system, services.db(), services.kafka(), phases, logs, decode, report,
+                        options.quick() ? 2 : 8);
                 run.run(workloads, topics);
                 if (recordBytes.isEmpty()) {
                     recordBytes = run.recordBytes();

@@ -22,9 +22,13 @@ record Workload(String id, String label, String kind, int writers, long changes,
         return kind.equals("rate");
     }
 
-    /** Not reported: gives each capture process's JIT the hot path before the first measured workload. */
-    static Workload warmUp() {
-        return new Workload("w", "warm-up", "tx", 1, 5_000, 100, 0, false);
+    /**
+     * One round of the unreported warm-up, both shapes of change on one table: transactions of many rows, and one-row
+     * transactions from several writers. Rounds repeat until the capture's JIT has compiled its hot path.
+     */
+    static List<Workload> warmUpRound() {
+        return List.of(new Workload("w", "warm-up", "tx", 1, 5_000, 100, 0, false),
+                new Workload("w", "warm-up", "single", 8, 5_000, 1, 0, false));
     }
 
     /** (a)–(e) of the benchmark; {@code quick} keeps every kind but with fewer changes. */
