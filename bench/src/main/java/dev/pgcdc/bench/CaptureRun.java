@@ -91,9 +91,8 @@ final class CaptureRun {
         try (ChildProcess reader = phases.reader(system.topic(w), changes, w.paced())) {
             KeyValues read = reader.awaitResult(Duration.ofMinutes(20));
             ProcStats after = ProcStats.of(capture.pid());
-            String paced = w.paced() ? achievedRate(written) + "; " : "";
-            report.accept(measurement(w, changes, written.longValue("start_ms"), read,
-                    after.cpuMillis() - before.cpuMillis(), after, paced + jitShare(before, after)));
+            report.accept(measurement(w, changes, written.longValue("start_ms"), read, before, after,
+                    w.paced() ? achievedRate(written) : ""));
         }
         decode(w, slot, changes);
     }
@@ -121,13 +120,6 @@ final class CaptureRun {
         }
     }
 
-    /** Compiler threads come and go (HotSpot retires idle ones with their counts), so this is a lower bound. */
-    private static String jitShare(ProcStats before, ProcStats after) {
-        long cpu = after.cpuMillis() - before.cpuMillis();
-        long jit = Math.max(0, after.jitMillis() - before.jitMillis());
-        return String.format(java.util.Locale.ROOT, "JIT %d of %d ms CPU", jit, cpu);
-    }
-
     private void backlog(Workload w) {
         String slot = decodeSlot(w);
         phases.write(system.id(), w);
@@ -136,15 +128,21 @@ final class CaptureRun {
             try (ChildProcess capture = startCapture(2)) {
                 KeyValues read = reader.awaitResult(Duration.ofMinutes(20));
                 ProcStats stats = ProcStats.of(capture.pid());
-                report.accept(measurement(w, w.changes(), startMs, read, stats.cpuMillis(), stats,
-                        "from process start, JVM start included; " + jitShare(new ProcStats(0, 0, 0), stats)));
+                report.accept(measurement(w, w.changes(), startMs, read, new ProcStats(0, 0, 0), stats,
+                        "from process start, JVM start included"));
             }
         }
         decode(w, slot, w.changes());
     }
 
-    private Measurement measurement(Workload w, long changes, long startMs, KeyValues read, long cpuMillis, ProcStats stats,
+    /**
+     * Compiler threads come and go (HotSpot retires idle ones, their counts with them), so the JIT's part is a lower
+     * bound and the figure without it an upper bound.
+     */
+    private Measurement measurement(Workload w, long changes, long startMs, KeyValues read, ProcStats before, ProcStats after,
                                     String note) {
+        long cpuMillis = after.cpuMillis() - before.cpuMillis();
+        long jitMillis = Math.max(0, after.jitMillis() - before.jitMillis());
         long events = read.longValue("events");
         if (events > 0) {
             recordBytes.put(w.id(), (int) (read.longValue("bytes") / events));
@@ -152,7 +150,8 @@ final class CaptureRun {
         String complete = events < changes ? "INCOMPLETE: " + events + " of " + changes + " changes arrived; " : "";
         return new Measurement(w.name(), system.label(), false, events,
                 Ceilings.perSecond(events, read.longValue("last_visible_ms") - startMs), Phases.latency(read),
-                events == 0 ? null : cpuMillis * 1000.0 / events, stats.peakRssKb() / 1024, complete + note);
+                events == 0 ? null : cpuMillis * 1000.0 / events, events == 0 ? null : (cpuMillis - jitMillis) * 1000.0 / events,
+                after.peakRssKb() / 1024, complete + note);
     }
 
     private static String achievedRate(KeyValues written) {

@@ -70,7 +70,7 @@ final class Phases {
         LatencySummary committed = new LatencySummary(written.longValue("committed_count"), written.longValue("committed_p50"),
                 written.longValue("committed_p95"), written.longValue("committed_p99"), written.longValue("committed_p999"),
                 written.longValue("committed_max"), written.doubleValue("committed_mean"));
-        return new Measurement(w.name(), "PostgreSQL alone", true, changes, perSecond, committed, null, null,
+        return new Measurement(w.name(), "PostgreSQL alone", true, changes, perSecond, committed, null, null, null,
                 "writers achieved %,.0f/s; latency = commit returned minus due time".formatted(perSecond));
     }
 

@@ -12,11 +12,14 @@ import java.util.Objects;
  * @param perSecond    changes per second: writers' rate for PostgreSQL alone, end-to-end rate for a capture
  * @param latency      end-to-end latency (null for ceilings)
  * @param cpuMicrosPerChange capture process CPU (user+system) per change (null when not measured)
+ * @param cpuMicrosWithoutJit the same without its JIT compiler threads: what the change itself costs once the JVM has
+ *                           compiled its hot path (null when not measured)
  * @param peakRssMb    capture process VmHWM so far (null when not measured)
  * @param note         free text: an incomplete run, a rate the writers could not reach
  */
 public record Measurement(String workload, String system, boolean ceiling, long changes, double perSecond,
-                          LatencySummary latency, Double cpuMicrosPerChange, Long peakRssMb, String note) {
+                          LatencySummary latency, Double cpuMicrosPerChange, Double cpuMicrosWithoutJit, Long peakRssMb,
+                          String note) {
 
     public Measurement {
         Objects.requireNonNull(workload, "workload");
@@ -25,6 +28,6 @@ public record Measurement(String workload, String system, boolean ceiling, long 
     }
 
     public static Measurement ceiling(String workload, String system, long changes, double perSecond, String note) {
-        return new Measurement(workload, system, true, changes, perSecond, null, null, null, note);
+        return new Measurement(workload, system, true, changes, perSecond, null, null, null, null, note);
     }
 }

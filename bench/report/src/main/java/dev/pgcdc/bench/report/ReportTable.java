@@ -9,7 +9,7 @@ import java.util.function.Function;
 public final class ReportTable {
 
     private static final List<String> HEADER = List.of("workload", "system", "changes", "changes/s",
-            "x lower ceiling", "p50 ms", "p95 ms", "p99 ms", "max ms", "CPU us/change", "peak RSS MB", "note");
+            "x lower ceiling", "p50 ms", "p95 ms", "p99 ms", "max ms", "CPU us/change", "w/o JIT", "peak RSS MB", "note");
 
     private ReportTable() {
     }
@@ -41,6 +41,7 @@ public final class ReportTable {
                 l == null ? "" : Long.toString(l.p50()), l == null ? "" : Long.toString(l.p95()),
                 l == null ? "" : Long.toString(l.p99()), l == null ? "" : Long.toString(l.max()),
                 m.cpuMicrosPerChange() == null ? "" : String.format(Locale.ROOT, "%.1f", m.cpuMicrosPerChange()),
+                m.cpuMicrosWithoutJit() == null ? "" : String.format(Locale.ROOT, "%.1f", m.cpuMicrosWithoutJit()),
                 m.peakRssMb() == null ? "" : Long.toString(m.peakRssMb()), m.note());
     }
 
