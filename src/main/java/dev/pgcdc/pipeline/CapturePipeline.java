@@ -40,6 +40,8 @@ final class CapturePipeline implements Pipeline {
      * acknowledgement round trips, and leaves room in the launcher's 128 MB heap.
      */
     static final long MAX_HELD_CHARS = 16L * 1024 * 1024;
+    /** Once the bound is reached, sending resumes when half of it is acknowledged: one wake-up per half bound, not per change. */
+    static final long RESUME_HELD_CHARS = MAX_HELD_CHARS / 2;
 
     private final Source source;
     private final Sink sink;
@@ -121,7 +123,7 @@ final class CapturePipeline implements Pipeline {
 
     private void send(ChangeEvent event) throws InterruptedException {
         while (inFlight.heldSize() > MAX_HELD_CHARS) {
-            inFlight.awaitHeldAtMost(MAX_HELD_CHARS, POLL_TIMEOUT.toMillis());
+            inFlight.awaitHeldAtMost(RESUME_HELD_CHARS, POLL_TIMEOUT.toMillis());
             handleRejected();
             checkDelivery();
             commitConfirmed();

@@ -33,6 +33,12 @@ final class InFlightEvents {
     private Exception failure;
     private long acknowledgedCount;
     private long heldSize;
+    /**
+     * The held characters {@link #awaitHeldAtMost} waits for, -1 when nobody waits: acknowledgements wake the waiter only
+     * once it can go on. Waking it at each one, as a backlog fills the bound and thousands of acknowledgements a second
+     * come in, made it switch threads at each for nothing.
+     */
+    private long wakeAtHeld = -1;
 
     synchronized Ticket add(Position position) {
         return add(position, 0);
@@ -72,9 +78,14 @@ final class InFlightEvents {
     synchronized void awaitHeldAtMost(long limit, long timeoutMillis) throws InterruptedException {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         long left = timeoutMillis;
-        while (heldSize > limit && failure == null && left > 0) {
-            wait(left);
-            left = (deadline - System.nanoTime()) / 1_000_000;
+        wakeAtHeld = limit;
+        try {
+            while (heldSize > limit && failure == null && left > 0) {
+                wait(left);
+                left = (deadline - System.nanoTime()) / 1_000_000;
+            }
+        } finally {
+            wakeAtHeld = -1;
         }
     }
 
@@ -85,7 +96,9 @@ final class InFlightEvents {
                 confirmable = position;
             }
         }
-        notifyAll();
+        if (wakeAtHeld >= 0 && heldSize <= wakeAtHeld) {
+            notifyAll();
+        }
     }
 
     synchronized void fail(Exception cause) {
