@@ -68,4 +68,37 @@ class WalQueueTest {
         assertThat(queue.offer(item(1500, 2), false, 10, TimeUnit.SECONDS)).isTrue();
         assertThat(polled.get(30, TimeUnit.SECONDS).lsn()).isEqualTo(new Lsn(1));
     }
+
+    @Test
+    void aReaderWaitingForRoomSleepsUntilHalfTheBoundIsFree() throws Exception {
+        WalQueue queue = new WalQueue(10_000);
+        for (long lsn = 1; lsn <= 10; lsn++) {
+            queue.offer(item(1000, lsn), false, 1, TimeUnit.SECONDS);
+        }
+        CompletableFuture<Boolean> offered = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                offered.complete(queue.offer(item(1000, 11), false, 60, TimeUnit.SECONDS));
+            } catch (InterruptedException e) {
+                offered.completeExceptionally(e);
+            }
+        });
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (reader.getState() != Thread.State.TIMED_WAITING && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(reader.getState()).isEqualTo(Thread.State.TIMED_WAITING);
+
+        queue.poll(0, TimeUnit.SECONDS);
+        // Absence can only be observed over some time: woken, the reader would have added its message at once.
+        Thread.sleep(300);
+        assertThat(offered).isNotDone();
+
+        for (int taken = 2; taken <= 5; taken++) {
+            queue.poll(0, TimeUnit.SECONDS);
+        }
+        assertThat(offered.get(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(queue.bytes()).isEqualTo(6_000);
+    }
 }
