@@ -43,6 +43,11 @@ final class JournalWakeup {
         nextReadNanos = System.nanoTime() + pollInterval.toNanos();
     }
 
+    /** Whether the last batch had rows: the next one is read at once. */
+    boolean busy() {
+        return emptyBatches == 0;
+    }
+
     /**
      * Whether to read the next batch now: at once after a batch with rows, so batches grow with the load and
      * nothing waits behind a timer; after an empty one, once more; after two, once more with the lock taken;

@@ -62,13 +62,12 @@ public final class TriggerSource implements Source {
     private long lastIdRead;
     /** Exactly-once: reads the batch transaction by transaction. */
     private final TransactionReader transactions;
-    /** Exactly-once: every transaction below this id had its rows removed (0 until a removal succeeded). */
-    private long removedBelowTxId;
     private boolean batchHadRows;
     private BatchBoundary batchEnded;
     private final JournalWakeup wakeup;
     /** The last row read when it and every row after it carried no event (skipped, a watermark, a signal). */
     private JournalPosition positionWithoutEvents;
+    private boolean closed;
 
     private TriggerSource(TriggerCaptureConfig config, ListeningConnection listening, JournalReader reader,
                           DebeziumEnvelope envelope, boolean exactlyOnce, BatchBoundary resumeAfter) {
@@ -86,7 +85,7 @@ public final class TriggerSource implements Source {
         this.listening = listening;
         this.reader = reader;
         this.rows = new JournalEvents(envelope, config.skippedOperations());
-        this.removal = new JournalRemoval(listening);
+        this.removal = new JournalRemoval(listening, reader);
         this.wakeup = new JournalWakeup(config.pollInterval());
     }
 
@@ -151,6 +150,9 @@ public final class TriggerSource implements Source {
                 return exactlyOnce ? readTransactions(connection)
                         : readPage(connection, reader.page(connection, batch, lastIdRead, config.batchSize()));
             }
+            if (!wakeup.busy()) {
+                removal.removeConfirmed();
+            }
             if (!wakeup.readNow(connection, timeout)) {
                 return List.of();
             }
@@ -208,16 +210,28 @@ public final class TriggerSource implements Source {
         if (position instanceof BatchBoundary boundary) {
             TxSnapshot delivered = boundary.complete() ? boundary.upper() : boundary.lower();
             if (delivered != null) {
-                removeUpTo(delivered);
+                removal.confirmedUpTo(delivered, wakeup.busy());
             }
         } else {
-            removal.confirmedUpTo(((JournalPosition) position).id());
+            removal.confirmedUpTo(((JournalPosition) position).id(), wakeup.busy());
         }
     }
 
+    /** Removes what was confirmed and waits for removal first: a stopped capture leaves no delivered change behind. */
     @Override
     public void close() {
-        listening.close();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            removal.removeConfirmed();
+        } catch (CdcException e) {
+            log.warn("Could not remove delivered changes from the journal at stop ({}): they are sent again after the next start",
+                    e.getMessage());
+        } finally {
+            listening.close();
+        }
     }
 
     private void begin(TxSnapshot lower, JournalReader.BatchStart start) {
@@ -285,23 +299,5 @@ public final class TriggerSource implements Source {
             batchEnded = new BatchBoundary(batch.lower(), batch.upper(), transactions.lastTransactionEnd(), false);
         }
         return events;
-    }
-
-    /**
-     * A removal that fails is done by the next one: each covers every batch before it. Once one succeeded, every
-     * transaction below its snapshot's xmin had ended and was visible in it, so its rows are gone.
-     */
-    private void removeUpTo(TxSnapshot snapshot) {
-        try {
-            Connection connection = listening.get(Duration.ofMillis(1));
-            if (connection != null) {
-                reader.removeUpTo(connection, removedBelowTxId, snapshot);
-                removedBelowTxId = Math.max(removedBelowTxId, snapshot.xmin());
-            }
-        } catch (SQLException e) {
-            listening.failed(e, "removing delivered changes from the journal");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
