@@ -16,9 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -217,7 +215,7 @@ public final class TriggerSource implements Source {
         }
     }
 
-    /** Removes what was confirmed and waits for removal first: a stopped capture leaves no delivered change behind. */
+    /** Removes the rows of the changes confirmed so far, then disconnects: a stopped capture leaves none of them behind. */
     @Override
     public void close() {
         if (closed) {
