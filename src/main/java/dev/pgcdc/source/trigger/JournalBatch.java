@@ -23,9 +23,4 @@ record JournalBatch(TxSnapshot lower, TxSnapshot upper) {
     long txIdLimit() {
         return upper.xmax();
     }
-
-    /** The batch that follows this one, up to {@code next}. */
-    JournalBatch followedBy(TxSnapshot next) {
-        return new JournalBatch(upper, next);
-    }
 }

@@ -19,19 +19,34 @@ import java.util.List;
  */
 final class JournalReader {
 
-    private static final String COLUMNS = "id, tx_id, %s, coalesce(table_oid, 0), table_schema, table_name, op, old_row::text, new_row::text";
+    /** Rows written before the journal recorded table oids are resolved by name: the table's oid, or 0 when it is gone. */
+    private static final String COLUMNS = "id, tx_id, %s, coalesce(table_oid, to_regclass(format('%%I.%%I', table_schema, table_name))::oid, 0),"
+            + " table_schema, table_name, op, old_row::text, new_row::text";
     // The journal stores the 64-bit txid; commit timestamps are looked up by its 32-bit xid.
     private static final String COMMIT_TIME = "coalesce(pg_xact_commit_timestamp((tx_id % 4294967296)::text::xid), changed_at)";
-    /**
-     * A page of a batch: the first batch after a start has no lower snapshot, and a batch's first page no lower
-     * id. Leaving out {@code id > 0} matters: it put the whole primary key into the plan (a bitmap AND over every
-     * index entry, those of delivered and deleted rows included until a vacuum), so each new batch cost time in
-     * proportion to all the rows the journal had held since: 36 ms at 300,000 deleted rows, against 0.1 ms.
-     */
+    /** A page of a batch: the first batch after a start has no lower snapshot, and a batch's first page no lower id. */
     private static final String PAGE = """
             SELECT %s FROM pgcdc.journal
             WHERE tx_id >= ? AND tx_id < ? AND txid_visible_in_snapshot(tx_id, ?::txid_snapshot)%s%s
             ORDER BY id LIMIT ?""";
+    /**
+     * A batch's first page, which ends the batch at the query's own snapshot: the rows it sees are those of the
+     * transactions visible in that snapshot, so no upper snapshot needs taking first. The snapshot and the catalog
+     * comparison come with the first row (or alone, for an empty page). Its rows are in id order: joined to the one
+     * header row with no join condition, the page keeps its order in any plan (nested loop or hash, never merge).
+     * It asks for no lower id: {@code id > 0} put the whole primary key into the plan (a bitmap AND over every index
+     * entry, those of delivered and deleted rows included until a vacuum), so each new batch cost time in proportion
+     * to all the rows the journal had held since: 36 ms at 300,000 deleted rows, against 0.1 ms.
+     */
+    private static final String FIRST_PAGE = """
+            SELECT CASE WHEN coalesce(page.rank, 1) = 1 THEN header.upper END,
+                   header.changed, page.*
+            FROM (SELECT txid_current_snapshot()::text AS upper, %2$s AS changed) header
+            LEFT JOIN (
+                SELECT %1$s, row_number() OVER (ORDER BY id) AS rank FROM pgcdc.journal
+                WHERE tx_id >= ? AND tx_id < txid_snapshot_xmax(txid_current_snapshot())%3$s
+                ORDER BY id LIMIT ?
+            ) page ON true""";
     private static final String NOT_IN_LOWER = " AND NOT txid_visible_in_snapshot(tx_id, ?::txid_snapshot)";
     private static final String AFTER_ID = " AND id > ?";
 
@@ -73,11 +88,47 @@ final class JournalReader {
         }
     }
 
-    TxSnapshot snapshot(Connection connection) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet snapshot = statement.executeQuery("SELECT txid_current_snapshot()::text")) {
-            snapshot.next();
-            return TxSnapshot.parse(snapshot.getString(1));
+    /** A new batch's upper snapshot, and whether the catalog rows behind {@code definitions} changed since they were read. */
+    BatchStart snapshot(Connection connection, TableDefinitions definitions) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT txid_current_snapshot()::text, " + TableDefinitions.CHANGED)) {
+            bindDefinitions(connection, query, 1, definitions);
+            try (ResultSet result = query.executeQuery()) {
+                result.next();
+                return new BatchStart(TxSnapshot.parse(result.getString(1)), result.getBoolean(2), List.of());
+            }
+        }
+    }
+
+    /**
+     * A new batch's first page, after {@code lower} (null: the first batch after a start), in one round trip: the
+     * batch ends at this query's own snapshot, which it returns, and the catalog comparison of {@code definitions}
+     * comes with it.
+     */
+    BatchStart firstPage(Connection connection, TxSnapshot lower, TableDefinitions definitions, int limit) throws SQLException {
+        String sql = FIRST_PAGE.formatted(columns, TableDefinitions.CHANGED, lower == null ? "" : NOT_IN_LOWER);
+        try (PreparedStatement query = planned(connection, sql)) {
+            int parameter = bindDefinitions(connection, query, 1, definitions);
+            query.setLong(parameter++, lower == null ? 0 : lower.xmin());
+            if (lower != null) {
+                query.setString(parameter++, lower.toString());
+            }
+            query.setInt(parameter, limit);
+            TxSnapshot upper = null;
+            boolean changed = false;
+            List<JournalRow> rows = new ArrayList<>();
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    if (upper == null) {
+                        upper = TxSnapshot.parse(result.getString(1));
+                        changed = result.getBoolean(2);
+                    }
+                    result.getLong(3);
+                    if (!result.wasNull()) {
+                        rows.add(row(result, 3));
+                    }
+                }
+            }
+            return new BatchStart(upper, changed, rows);
         }
     }
 
@@ -89,17 +140,7 @@ final class JournalReader {
             throws SQLException {
         String sql = TRANSACTION_ENDS.formatted(batch.lower() == null ? "" : NOT_IN_LOWER, afterTransactionEnd == 0 ? "" : FROM_ID);
         try (PreparedStatement query = planned(connection, sql)) {
-            int parameter = 1;
-            query.setLong(parameter++, batch.lowestTxId());
-            query.setLong(parameter++, batch.txIdLimit());
-            query.setString(parameter++, batch.upper().toString());
-            if (batch.lower() != null) {
-                query.setString(parameter++, batch.lower().toString());
-            }
-            if (afterTransactionEnd != 0) {
-                query.setLong(parameter++, afterTransactionEnd);
-            }
-            query.setInt(parameter, limit + 1);
+            query.setInt(bindBatch(query, batch, afterTransactionEnd), limit + 1);
             // grown as rows come: most batches hold a few transactions, the bound is for a backlog's
             long[] txIds = new long[16];
             long[] lastIds = new long[16];
@@ -138,7 +179,7 @@ final class JournalReader {
             long lastId = afterId;
             try (ResultSet result = query.executeQuery()) {
                 while (result.next()) {
-                    rows.add(row(result));
+                    rows.add(row(result, 1));
                     transactionEnd = result.getLong(10);
                     lastId = result.getLong(1);
                 }
@@ -151,21 +192,11 @@ final class JournalReader {
     List<JournalRow> page(Connection connection, JournalBatch batch, long afterId, int limit) throws SQLException {
         String sql = PAGE.formatted(columns, batch.lower() == null ? "" : NOT_IN_LOWER, afterId == 0 ? "" : AFTER_ID);
         try (PreparedStatement query = planned(connection, sql)) {
-            int parameter = 1;
-            query.setLong(parameter++, batch.lowestTxId());
-            query.setLong(parameter++, batch.txIdLimit());
-            query.setString(parameter++, batch.upper().toString());
-            if (batch.lower() != null) {
-                query.setString(parameter++, batch.lower().toString());
-            }
-            if (afterId != 0) {
-                query.setLong(parameter++, afterId);
-            }
-            query.setInt(parameter, limit);
+            query.setInt(bindBatch(query, batch, afterId), limit);
             List<JournalRow> rows = new ArrayList<>();
             try (ResultSet result = query.executeQuery()) {
                 while (result.next()) {
-                    rows.add(row(result));
+                    rows.add(row(result, 1));
                 }
             }
             return rows;
@@ -199,13 +230,46 @@ final class JournalReader {
         return statement;
     }
 
+    /**
+     * Binds a batch's bounds, as {@link #PAGE} and {@link #TRANSACTION_ENDS} take them: its transaction-id range,
+     * its upper snapshot, its lower one when it has one, and the place to go on after when there is one (not 0);
+     * the number of the next parameter.
+     */
+    private static int bindBatch(PreparedStatement query, JournalBatch batch, long after) throws SQLException {
+        int parameter = 1;
+        query.setLong(parameter++, batch.lowestTxId());
+        query.setLong(parameter++, batch.txIdLimit());
+        query.setString(parameter++, batch.upper().toString());
+        if (batch.lower() != null) {
+            query.setString(parameter++, batch.lower().toString());
+        }
+        if (after != 0) {
+            query.setLong(parameter++, after);
+        }
+        return parameter;
+    }
+
+    /** Binds {@link TableDefinitions#CHANGED} from {@code parameter} on; the number of the next parameter. */
+    private static int bindDefinitions(Connection connection, PreparedStatement query, int parameter, TableDefinitions definitions)
+            throws SQLException {
+        query.setArray(parameter, connection.createArrayOf("bigint", definitions.relations()));
+        query.setArray(parameter + 1, connection.createArrayOf("text", definitions.versions()));
+        return parameter + 2;
+    }
+
     private static Long[] boxed(long[] values) {
         return Arrays.stream(values).boxed().toArray(Long[]::new);
     }
 
-    private static JournalRow row(ResultSet result) throws SQLException {
-        return new JournalRow(result.getLong(1), result.getLong(2), result.getObject(3, OffsetDateTime.class).toInstant(),
-                result.getLong(4), new TableId(result.getString(5), result.getString(6)), result.getString(7).charAt(0),
-                result.getString(8), result.getString(9));
+    /** The journal row whose {@link #COLUMNS} start at column {@code first}. */
+    private static JournalRow row(ResultSet result, int first) throws SQLException {
+        return new JournalRow(result.getLong(first), result.getLong(first + 1),
+                result.getObject(first + 2, OffsetDateTime.class).toInstant(), result.getLong(first + 3),
+                new TableId(result.getString(first + 4), result.getString(first + 5)), result.getString(first + 6).charAt(0),
+                result.getString(first + 7), result.getString(first + 8));
+    }
+
+    /** A batch's upper snapshot, whether the catalog changed under the table definitions held, and its first page when read. */
+    record BatchStart(TxSnapshot upper, boolean definitionsChanged, List<JournalRow> rows) {
     }
 }

@@ -226,6 +226,31 @@ public final class JournalSchema {
         return tables;
     }
 
+    /**
+     * Fails with a one-line message when the journal is missing, or was installed by a pgcdc older than its
+     * table oids and the wake-up.
+     */
+    static void requireCurrent(Connection connection, String databaseName) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet journal = statement.executeQuery("""
+                     SELECT to_regclass('pgcdc.journal') IS NOT NULL,
+                            EXISTS (SELECT FROM pg_attribute WHERE attrelid = to_regclass('pgcdc.journal') AND attname = 'table_oid')
+                              AND to_regprocedure('pgcdc.take_wakeup_lock(int)') IS NOT NULL
+                              AND EXISTS (SELECT FROM pg_trigger WHERE tgrelid = to_regclass('pgcdc.journal')
+                                            AND tgname = 'journal_wake_capture')""")) {
+            journal.next();
+            if (!journal.getBoolean(1)) {
+                throw new CdcException(CdcException.Kind.CONFIGURATION, "no pgcdc journal in database '" + databaseName
+                        + "': run `pgcdc setup --mode trigger --table SCHEMA.TABLE` first");
+            }
+            if (!journal.getBoolean(2)) {
+                throw new CdcException(CdcException.Kind.CONFIGURATION, "the pgcdc journal in database '" + databaseName
+                        + "' was installed by an older pgcdc: run `pgcdc setup --mode trigger --table SCHEMA.TABLE` again"
+                        + " (pending changes are kept)");
+            }
+        }
+    }
+
     private static long pendingChanges(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             try (ResultSet exists = statement.executeQuery("SELECT to_regclass('pgcdc.journal') IS NOT NULL")) {

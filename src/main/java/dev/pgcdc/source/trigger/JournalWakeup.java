@@ -24,12 +24,16 @@ final class JournalWakeup {
     static final String CHANNEL = "pgcdc_journal";
     /** How long taking the lock waits for writers' transactions to end before capture reads again instead. */
     private static final int LOCK_WAIT_MS = 20;
+    /** How long without rows is still a gap between commits under load, after which capture waits for a wake-up. */
+    private static final Duration GAP_UNDER_LOAD = Duration.ofMillis(3);
 
     private final Duration pollInterval;
     /** The connection whose session holds the lock, or null. */
     private Connection lockedOn;
     /** Consecutive batches without rows: after two, capture waits for a wake-up before the next. */
     private int emptyBatches;
+    /** When the last batch with rows ended. */
+    private long lastRowsNanos;
     /** When an idle capture reads again even without a wake-up. */
     private long nextReadNanos;
 
@@ -40,19 +44,30 @@ final class JournalWakeup {
     /** A batch was read to its end. */
     void batchDone(boolean hadRows) {
         emptyBatches = hadRows ? 0 : emptyBatches + 1;
-        nextReadNanos = System.nanoTime() + pollInterval.toNanos();
+        long now = System.nanoTime();
+        nextReadNanos = now + pollInterval.toNanos();
+        if (hadRows) {
+            lastRowsNanos = now;
+        }
+    }
+
+    /** Whether the last batch had rows: the next one is read at once. */
+    boolean busy() {
+        return emptyBatches == 0;
     }
 
     /**
      * Whether to read the next batch now: at once after a batch with rows, so batches grow with the load and
-     * nothing waits behind a timer; after an empty one, once more; after two, once more with the lock taken;
-     * and after that, once a writer's wake-up arrives (waiting at most {@code timeout} in this call) or
-     * {@code --poll-interval} passed without one.
+     * nothing waits behind a timer; after an empty one, again at once until two were empty and
+     * {@link #GAP_UNDER_LOAD} passed without rows; then once more with the lock taken; and after that, once a
+     * writer's wake-up arrives (waiting at most {@code timeout} in this call) or {@code --poll-interval} passed
+     * without one.
      */
     boolean readNow(Connection connection, Duration timeout) throws SQLException {
-        // One empty batch under load is often just a gap between commits: reading once more before waiting
-        // keeps the writers from notifying (and serialising their commits) at every such gap.
-        if (emptyBatches < 2) {
+        // An empty batch under load is often just a gap between commits: reading again before waiting keeps the
+        // writers from notifying (and serialising their commits) at every such gap. A batch is one query now, a
+        // few hundred microseconds, so two empty ones are no longer a gap's length: the gap is measured in time.
+        if (emptyBatches < 2 || System.nanoTime() - lastRowsNanos < GAP_UNDER_LOAD.toNanos()) {
             release(connection);
             return true;
         }

@@ -11,16 +11,12 @@ import dev.pgcdc.source.Catalog;
 import dev.pgcdc.source.ListeningConnection;
 import dev.pgcdc.source.PostgresConnections;
 import dev.pgcdc.source.PostgresErrors;
-import dev.pgcdc.source.SkippedTruncates;
-import dev.pgcdc.source.SnapshotWatermark;
 import dev.pgcdc.source.Source;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,53 +49,41 @@ public final class TriggerSource implements Source {
     private final TriggerCaptureConfig config;
     private final ListeningConnection listening;
     private final JournalReader reader;
-    private final JournalDecoder decoder;
-    private final PrimaryKeys primaryKeys = new PrimaryKeys();
-    private final ZonedColumns zonedColumns = new ZonedColumns();
+    private final JournalEvents rows;
     private final JournalRemoval removal;
     /** Exactly-once: events carry no position; a batch's end is the position, stored in Kafka, then confirmed here. */
     private final boolean exactlyOnce;
     private JournalBatch lastBatch;
     /** The batch being read, or null between batches. */
     private JournalBatch batch;
+    /** At-least-once: the last journal id read in the batch (0: none yet). */
     private long lastIdRead;
-    private long skippedTruncates;
-    private long announcedTruncates;
-    private long lastTransactionEnd;
-    /** Exactly-once: every transaction below this id had its rows removed (0 until a removal succeeded). */
-    private long removedBelowTxId;
-    /** Exactly-once: the batch's transactions still to read, as last found; null until found for this batch. */
-    private TransactionEnds transactionEnds;
+    /** Exactly-once: reads the batch transaction by transaction. */
+    private final TransactionReader transactions;
     private boolean batchHadRows;
     private BatchBoundary batchEnded;
     private final JournalWakeup wakeup;
-    /**
-     * Snapshot watermarks are reported only when their batch ends: a transaction in the same batch may have
-     * a lower journal id and yet commit after the watermark, so "after the watermark" means "after its batch".
-     */
-    private final List<String> watermarksInBatch = new ArrayList<>();
-    private final List<String> watermarksReached = new ArrayList<>();
     /** The last row read when it and every row after it carried no event (skipped, a watermark, a signal). */
     private JournalPosition positionWithoutEvents;
-    private final List<String> signals = new ArrayList<>();
+    private boolean closed;
 
     private TriggerSource(TriggerCaptureConfig config, ListeningConnection listening, JournalReader reader,
                           DebeziumEnvelope envelope, boolean exactlyOnce, BatchBoundary resumeAfter) {
         this.config = config;
         this.exactlyOnce = exactlyOnce;
+        this.transactions = new TransactionReader(reader, config.batchSize());
         if (resumeAfter != null && resumeAfter.complete()) {
             this.lastBatch = new JournalBatch(null, resumeAfter.upper());
         } else if (resumeAfter != null) {
             // inside a batch: the same batch goes on after the last transaction stored
             this.batch = new JournalBatch(resumeAfter.lower(), resumeAfter.upper());
-            this.lastTransactionEnd = resumeAfter.transactionEnd();
-            this.lastIdRead = resumeAfter.transactionEnd();
+            this.transactions.resumeAfter(resumeAfter.transactionEnd());
             this.batchHadRows = true;
         }
         this.listening = listening;
         this.reader = reader;
-        this.decoder = new JournalDecoder(envelope, config.skippedOperations());
-        this.removal = new JournalRemoval(listening);
+        this.rows = new JournalEvents(envelope, config.skippedOperations());
+        this.removal = new JournalRemoval(listening, reader);
         this.wakeup = new JournalWakeup(config.pollInterval());
     }
 
@@ -127,7 +111,7 @@ public final class TriggerSource implements Source {
         try {
             Connection connection = listening.get(Duration.ZERO);
             String databaseName = Catalog.currentDatabase(connection);
-            requireCurrentJournal(connection, databaseName);
+            JournalSchema.requireCurrent(connection, databaseName);
             DebeziumEnvelope envelope = new DebeziumEnvelope(config.topicPrefix(), databaseName, Version.VALUE, config.tombstones());
             return new TriggerSource(config, listening, JournalReader.forServer(connection), envelope, exactlyOnce, resumeAfter);
         } catch (SQLException e) {
@@ -160,20 +144,26 @@ public final class TriggerSource implements Source {
             return List.of();
         }
         try {
-            if (batch == null) {
-                if (!wakeup.readNow(connection, timeout)) {
-                    return List.of();
-                }
-                TxSnapshot now = reader.snapshot(connection);
-                batch = lastBatch == null ? new JournalBatch(null, now) : lastBatch.followedBy(now);
-                lastIdRead = 0;
-                lastTransactionEnd = 0;
-                transactionEnds = null;
-                batchHadRows = false;
-                primaryKeys.refresh();
-                zonedColumns.refresh();
+            if (batch != null) {
+                return exactlyOnce ? readTransactions(connection)
+                        : readPage(connection, reader.page(connection, batch, lastIdRead, config.batchSize()));
             }
-            return exactlyOnce ? readTransactions(connection) : readPage(connection);
+            if (!wakeup.busy()) {
+                removal.removeConfirmed();
+            }
+            if (!wakeup.readNow(connection, timeout)) {
+                return List.of();
+            }
+            TxSnapshot lower = lastBatch == null ? null : lastBatch.upper();
+            if (exactlyOnce) {
+                begin(lower, reader.snapshot(connection, rows.definitions()));
+                transactions.startBatch();
+                return readTransactions(connection);
+            }
+            JournalReader.BatchStart start = reader.firstPage(connection, lower, rows.definitions(), config.batchSize());
+            begin(lower, start);
+            lastIdRead = 0;
+            return readPage(connection, start.rows());
         } catch (SQLException e) {
             listening.failed(e, "reading the journal");
             return List.of();
@@ -200,21 +190,17 @@ public final class TriggerSource implements Source {
 
     @Override
     public long skippedTruncates() {
-        return skippedTruncates;
+        return rows.skippedTruncates();
     }
 
     @Override
     public List<String> takeSignals() {
-        List<String> taken = List.copyOf(signals);
-        signals.clear();
-        return taken;
+        return rows.takeSignals();
     }
 
     @Override
     public List<String> takeWatermarks() {
-        List<String> taken = List.copyOf(watermarksReached);
-        watermarksReached.clear();
-        return taken;
+        return rows.takeWatermarks();
     }
 
     @Override
@@ -222,61 +208,60 @@ public final class TriggerSource implements Source {
         if (position instanceof BatchBoundary boundary) {
             TxSnapshot delivered = boundary.complete() ? boundary.upper() : boundary.lower();
             if (delivered != null) {
-                removeUpTo(delivered);
+                removal.confirmedUpTo(delivered, wakeup.busy());
             }
         } else {
-            removal.confirmedUpTo(((JournalPosition) position).id());
+            removal.confirmedUpTo(((JournalPosition) position).id(), wakeup.busy());
         }
     }
 
+    /** Removes the rows of the changes confirmed so far, then disconnects: a stopped capture leaves none of them behind. */
     @Override
     public void close() {
-        listening.close();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            removal.removeConfirmed();
+        } catch (CdcException e) {
+            log.warn("Could not remove delivered changes from the journal at stop ({}): they are sent again after the next start",
+                    e.getMessage());
+        } finally {
+            listening.close();
+        }
     }
 
-    private List<ChangeEvent> readPage(Connection connection) throws SQLException {
-        List<JournalRow> rows = reader.page(connection, batch, lastIdRead, config.batchSize());
-        batchHadRows |= !rows.isEmpty();
-        if (rows.size() < config.batchSize()) {
+    private void begin(TxSnapshot lower, JournalReader.BatchStart start) {
+        batch = new JournalBatch(lower, start.upper());
+        batchHadRows = false;
+        if (start.definitionsChanged()) {
+            rows.definitions().forgetAll();
+        }
+    }
+
+    private List<ChangeEvent> readPage(Connection connection, List<JournalRow> page) throws SQLException {
+        batchHadRows |= !page.isEmpty();
+        if (page.size() < config.batchSize()) {
             lastBatch = batch;
             batch = null;
             wakeup.batchDone(batchHadRows);
         }
         long nowMillis = System.currentTimeMillis();
-        List<ChangeEvent> events = new ArrayList<>(rows.size() + 8);
-        for (JournalRow row : rows) {
-            if (isWatermark(row)) {
-                watermarksInBatch.add(row.newRow());
-                removal.sent(row.id());
-                lastIdRead = row.id();
-                // Removed once confirmed like any row: by the next event's position, or by this one if none follows.
-                positionWithoutEvents = new JournalPosition(row.id());
-                continue;
-            }
-            if (isSignal(row)) {
-                signals.add(row.newRow());
-                removal.sent(row.id());
-                lastIdRead = row.id();
-                positionWithoutEvents = new JournalPosition(row.id());
-                continue;
-            }
-            if (decoder.skips(row)) {
-                positionWithoutEvents = new JournalPosition(row.id());
-                countSkipped(row);
-            } else {
-                events.addAll(decoder.decode(row, primaryKeys.of(connection, row), zonedColumns.of(connection, row), nowMillis));
-                positionWithoutEvents = null;
-            }
+        List<ChangeEvent> events = new ArrayList<>(page.size() + 8);
+        for (JournalRow row : page) {
+            // a row without an event (a watermark, a signal, a skipped change) is removed once confirmed like any
+            // row: by the next event's position, or by its own if none follows
+            positionWithoutEvents = rows.collect(connection, row, events, nowMillis) ? null : new JournalPosition(row.id());
             removal.sent(row.id());
             lastIdRead = row.id();
         }
-        announceSkipped(connection);
+        rows.announceSkipped(connection);
         if (batch == null) {
-            watermarksReached.addAll(watermarksInBatch);
-            watermarksInBatch.clear();
+            rows.batchEnded();
         }
-        if (!rows.isEmpty()) {
-            log.debug("Read {} journal row(s) of batch {}", rows.size(), batch == null ? lastBatch : batch);
+        if (!page.isEmpty()) {
+            log.debug("Read {} journal row(s) of batch {}", page.size(), batch == null ? lastBatch : batch);
         }
         return events;
     }
@@ -287,115 +272,30 @@ public final class TriggerSource implements Source {
      * PostgreSQL one. An empty batch needs none: the next stored end covers it.
      */
     private List<ChangeEvent> readTransactions(Connection connection) throws SQLException {
-        if (transactionEnds == null || transactionEnds.exhausted(lastTransactionEnd, lastIdRead)) {
-            transactionEnds = reader.transactionEnds(connection, batch, lastTransactionEnd, transactionsFoundAtOnce());
-        }
-        TransactionPage page = transactionEnds.allRead(lastTransactionEnd, lastIdRead)
-                ? new TransactionPage(List.of(), lastTransactionEnd, lastIdRead)
-                : reader.pageOf(connection, transactionEnds.reach(lastTransactionEnd, lastIdRead, config.batchSize()),
-                        lastTransactionEnd, lastIdRead, config.batchSize());
-        lastTransactionEnd = page.lastTransactionEnd();
-        lastIdRead = page.lastId();
-        batchHadRows |= !page.rows().isEmpty();
+        List<JournalRow> page = transactions.next(connection, batch);
+        batchHadRows |= !page.isEmpty();
         long nowMillis = System.currentTimeMillis();
-        List<ChangeEvent> events = new ArrayList<>(page.rows().size() + 8);
-        for (JournalRow row : page.rows()) {
-            if (isWatermark(row)) {
-                watermarksInBatch.add(row.newRow());
-            } else if (isSignal(row)) {
-                signals.add(row.newRow());
-            } else if (decoder.skips(row)) {
-                countSkipped(row);
-            } else {
-                for (ChangeEvent event : decoder.decode(row, primaryKeys.of(connection, row), zonedColumns.of(connection, row), nowMillis)) {
-                    events.add(new ChangeEvent(event.topic(), event.key(), event.value(), event.headers(), null));
-                }
-            }
+        List<ChangeEvent> decoded = new ArrayList<>(page.size() + 8);
+        for (JournalRow row : page) {
+            rows.collect(connection, row, decoded, nowMillis);
         }
-        announceSkipped(connection);
-        if (transactionEnds.allRead(page.lastTransactionEnd(), page.lastId())) {
+        List<ChangeEvent> events = new ArrayList<>(decoded.size());
+        for (ChangeEvent event : decoded) {
+            events.add(new ChangeEvent(event.topic(), event.key(), event.value(), event.headers(), null));
+        }
+        rows.announceSkipped(connection);
+        if (transactions.batchRead()) {
             if (batchHadRows) {
                 batchEnded = BatchBoundary.whole(batch.upper());
             }
-            watermarksReached.addAll(watermarksInBatch);
-            watermarksInBatch.clear();
+            rows.batchEnded();
             lastBatch = batch;
             batch = null;
             wakeup.batchDone(batchHadRows);
-        } else if (page.lastId() == page.lastTransactionEnd()) {
+        } else if (transactions.atTransactionEnd()) {
             // the page ends with a transaction's last row: a place to commit inside a large batch
-            batchEnded = new BatchBoundary(batch.lower(), batch.upper(), page.lastTransactionEnd(), false);
+            batchEnded = new BatchBoundary(batch.lower(), batch.upper(), transactions.lastTransactionEnd(), false);
         }
         return events;
-    }
-
-    /**
-     * How many of a batch's transactions one query finds: enough for many pages of single-row transactions, so
-     * a backlog of them is grouped a few times only, within a few megabytes.
-     */
-    private int transactionsFoundAtOnce() {
-        return Math.min(config.batchSize() * 200, 100_000);
-    }
-
-    private void countSkipped(JournalRow row) {
-        if (row.op() == 't') {
-            skippedTruncates++;
-            log.warn("Skipped a truncate of {} (--skipped-operations {}): its rows stay downstream; {} truncate(s) skipped since start",
-                    row.table(), config.skippedOperations(), skippedTruncates);
-        }
-    }
-
-    private void announceSkipped(Connection connection) throws SQLException {
-        if (skippedTruncates != announcedTruncates) {
-            SkippedTruncates.announce(connection, APPLICATION_NAME, skippedTruncates);
-            announcedTruncates = skippedTruncates;
-        }
-    }
-
-    /**
-     * A removal that fails is done by the next one: each covers every batch before it. Once one succeeded, every
-     * transaction below its snapshot's xmin had ended and was visible in it, so its rows are gone.
-     */
-    private void removeUpTo(TxSnapshot snapshot) {
-        try {
-            Connection connection = listening.get(Duration.ofMillis(1));
-            if (connection != null) {
-                reader.removeUpTo(connection, removedBelowTxId, snapshot);
-                removedBelowTxId = Math.max(removedBelowTxId, snapshot.xmin());
-            }
-        } catch (SQLException e) {
-            listening.failed(e, "removing delivered changes from the journal");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static boolean isSignal(JournalRow row) {
-        return row.table().table().equals(SnapshotWatermark.JOURNAL_SIGNAL_TABLE) && row.table().schema().equals(SnapshotWatermark.JOURNAL_SCHEMA);
-    }
-
-    private static boolean isWatermark(JournalRow row) {
-        return row.table().table().equals(SnapshotWatermark.JOURNAL_TABLE) && row.table().schema().equals(SnapshotWatermark.JOURNAL_SCHEMA);
-    }
-
-    private static void requireCurrentJournal(Connection connection, String databaseName) throws SQLException {
-        try (Statement statement = connection.createStatement();
-             ResultSet journal = statement.executeQuery("""
-                     SELECT to_regclass('pgcdc.journal') IS NOT NULL,
-                            EXISTS (SELECT FROM pg_attribute WHERE attrelid = to_regclass('pgcdc.journal') AND attname = 'table_oid')
-                              AND to_regprocedure('pgcdc.take_wakeup_lock(int)') IS NOT NULL
-                              AND EXISTS (SELECT FROM pg_trigger WHERE tgrelid = to_regclass('pgcdc.journal')
-                                            AND tgname = 'journal_wake_capture')""")) {
-            journal.next();
-            if (!journal.getBoolean(1)) {
-                throw new CdcException(CdcException.Kind.CONFIGURATION, "no pgcdc journal in database '" + databaseName
-                        + "': run `pgcdc setup --mode trigger --table SCHEMA.TABLE` first");
-            }
-            if (!journal.getBoolean(2)) {
-                throw new CdcException(CdcException.Kind.CONFIGURATION, "the pgcdc journal in database '" + databaseName
-                        + "' was installed by an older pgcdc: run `pgcdc setup --mode trigger --table SCHEMA.TABLE` again"
-                        + " (pending changes are kept)");
-            }
-        }
     }
 }

@@ -42,16 +42,17 @@ class JournalReaderIT {
     void aNewBatchReadsItsOwnRowsNotTheIndexEntriesOfEveryRowDeletedSinceTheLastVacuum() throws Exception {
         try (Connection connection = TestServices.connect(database)) {
             JournalReader reader = JournalReader.forServer(connection);
-            TxSnapshot lower = reader.snapshot(connection);
+            TableDefinitions definitions = new TableDefinitions();
+            TxSnapshot lower = reader.snapshot(connection, definitions).upper();
             TestServices.execute(database, "INSERT INTO items VALUES (-1, 0)");
             TestServices.execute(database, "INSERT INTO items VALUES (-2, 0)");
-            JournalBatch batch = new JournalBatch(lower, reader.snapshot(connection));
             connection.setAutoCommit(false);
 
             long before = blocksRead(connection);
-            assertThat(reader.page(connection, batch, 0, 500)).extracting(JournalRow::newRow)
-                    .containsExactly("{\"id\":-1,\"v\":0}", "{\"id\":-2,\"v\":0}");
+            JournalReader.BatchStart start = reader.firstPage(connection, lower, definitions, 500);
+            assertThat(start.rows()).extracting(JournalRow::newRow).containsExactly("{\"id\":-1,\"v\":0}", "{\"id\":-2,\"v\":0}");
             assertThat(blocksRead(connection) - before).as("blocks read by a batch's first page").isLessThan(FEW_BLOCKS);
+            JournalBatch batch = new JournalBatch(lower, start.upper());
 
             before = blocksRead(connection);
             assertThat(reader.transactionEnds(connection, batch, 0, 100).allRead(0, 0)).isFalse();
@@ -64,11 +65,12 @@ class JournalReaderIT {
     void aRemovalAfterAnotherScansOnlyTheTransactionsSinceThatOne() throws Exception {
         try (Connection connection = TestServices.connect(database)) {
             JournalReader reader = JournalReader.forServer(connection);
+            TableDefinitions definitions = new TableDefinitions();
             TestServices.execute(database, "INSERT INTO items VALUES (-3, 0)");
-            TxSnapshot removed = reader.snapshot(connection);
+            TxSnapshot removed = reader.snapshot(connection, definitions).upper();
             reader.removeUpTo(connection, 0, removed);
             TestServices.execute(database, "INSERT INTO items VALUES (-4, 0)");
-            TxSnapshot delivered = reader.snapshot(connection);
+            TxSnapshot delivered = reader.snapshot(connection, definitions).upper();
             connection.setAutoCommit(false);
 
             long before = blocksRead(connection);
