@@ -39,9 +39,11 @@ public final class Catalog {
         }
     }
 
-    // Follows domains to their base type, arrays to their element type and composites to their fields.
-    private static final String ZONED_TIMESTAMP_COLUMNS = """
-            WITH RECURSIVE holds(attname, typid, depth) AS (
+    /**
+     * A recursive query {@code holds(attname, typid, depth)} for {@link #typesHeldByColumns}; {@code %s} is the relation.
+     */
+    private static final String HOLDS = """
+            holds(attname, typid, depth) AS (
                 SELECT a.attname, a.atttypid, 0 FROM pg_attribute a
                 WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped
               UNION ALL
@@ -54,8 +56,19 @@ public final class Catalog {
                               WHERE t.typtype = 'c' AND f.attrelid = t.typrelid AND f.attnum > 0 AND NOT f.attisdropped
                 ) n(typid)
                 WHERE h.depth < 16
-            )
+            )""";
+    private static final String ZONED_TIMESTAMP_COLUMNS = "WITH RECURSIVE " + HOLDS + """
+
             SELECT DISTINCT attname FROM holds WHERE typid = 'timestamptz'::regtype ORDER BY 1""";
+
+    /**
+     * The common table expression {@code holds(attname, typid, depth)}, for a {@code WITH RECURSIVE} query: each column
+     * of {@code relation} (an SQL expression giving its oid) with its type and every type that type holds, following
+     * domains to their base type, arrays to their element type and composites to their fields.
+     */
+    public static String typesHeldByColumns(String relation) {
+        return HOLDS.formatted(relation);
+    }
 
     /** The columns of the table with this oid whose type is or holds {@code timestamptz}; empty when none or no table. */
     public static List<String> zonedTimestampColumns(Connection connection, long tableOid) throws SQLException {

@@ -1,5 +1,6 @@
 package dev.pgcdc.source.trigger;
 
+import dev.pgcdc.source.Catalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,20 +49,7 @@ final class TableDefinitions {
      * their fields), and the relations the two depend on with their catalog versions ({@code r}).
      */
     private static final String LOOK_UP = """
-            WITH RECURSIVE holds(attname, typid, depth) AS (
-                SELECT a.attname, a.atttypid, 0 FROM pg_attribute a
-                WHERE a.attrelid = ?::oid AND a.attnum > 0 AND NOT a.attisdropped
-              UNION ALL
-                SELECT h.attname, n.typid, h.depth + 1
-                FROM holds h JOIN pg_type t ON t.oid = h.typid
-                CROSS JOIN LATERAL (
-                    SELECT t.typbasetype WHERE t.typtype = 'd'
-                    UNION ALL SELECT t.typelem WHERE t.typcategory = 'A' AND t.typelem <> 0
-                    UNION ALL SELECT f.atttypid FROM pg_attribute f
-                              WHERE t.typtype = 'c' AND f.attrelid = t.typrelid AND f.attnum > 0 AND NOT f.attisdropped
-                ) n(typid)
-                WHERE h.depth < 16
-            ), relations(relid) AS (
+            WITH RECURSIVE %s, relations(relid) AS (
                 SELECT ?::oid
                 UNION SELECT t.typrelid FROM holds h JOIN pg_type t ON t.oid = h.typid WHERE t.typtype = 'c'
             )
@@ -70,7 +58,7 @@ final class TableDefinitions {
             WHERE i.indrelid = ?::oid AND i.indisprimary
             UNION ALL SELECT DISTINCT 'z', attname::text, 0 FROM holds WHERE typid = 'timestamptz'::regtype
             UNION ALL SELECT 'r', relid::bigint::text || '/' || coalesce(%s, ''), 0 FROM relations
-            ORDER BY 1, 3""".formatted(CATALOG_VERSION.formatted("relations.relid"));
+            ORDER BY 1, 3""".formatted(Catalog.typesHeldByColumns("?::oid"), CATALOG_VERSION.formatted("relations.relid"));
 
     /** A table's key columns in key order (empty: no key, or no table) and its columns that are or hold timestamptz. */
     record Definition(List<String> keyColumns, Set<String> zonedColumns) {
