@@ -33,9 +33,9 @@ final class CapturePipeline implements Pipeline {
      */
     static final Duration FINISH_TRANSACTION_TIMEOUT = Duration.ofSeconds(10);
     /**
-     * Characters of sent, unacknowledged changes held at most: each send's callback keeps its change (a refused
-     * one may be dead-lettered), and the producer's buffer.memory bounds only the compressed bytes, about a fifth
-     * of the text with lz4; a stalled broker would otherwise fill the heap with held changes. 16 M characters (16 to
+     * Characters of sent, unacknowledged changes at most: the producer's buffer.memory bounds only the compressed
+     * bytes, about a fifth of the text with lz4, and a send's callback may keep its change's value (to dead-letter
+     * it; the live view), so a stalled broker would otherwise fill the heap. 16 M characters (16 to
      * 32 MB) is half a second of the fastest workload measured (a backlog drained at 44,000 changes/s), many
      * acknowledgement round trips, and leaves room in the launcher's 128 MB heap.
      */
@@ -52,7 +52,19 @@ final class CapturePipeline implements Pipeline {
     private volatile boolean stopping;
     private long finishTransactionDeadline;
 
-    private record Rejected(ChangeEvent event, InFlightEvents.Ticket ticket, RecordRejectedException reason) {
+    /**
+     * What a send's callback keeps of its change until Kafka answers. The value only when a refusal is dead-lettered:
+     * otherwise a backlog's values would live as long as their sends, up to {@link #MAX_HELD_CHARS}, and outlive young
+     * collections, where dropping them leaves them garbage once the producer has copied them into its batch.
+     */
+    private record Sent(String topic, String key, String value, Position position) {
+
+        static Sent of(ChangeEvent event, BadRecordPolicy policy) {
+            return new Sent(event.topic(), event.key(), policy == BadRecordPolicy.DLQ ? event.value() : null, event.position());
+        }
+    }
+
+    private record Rejected(Sent change, InFlightEvents.Ticket ticket, RecordRejectedException reason) {
     }
 
     CapturePipeline(Source source, Sink sink, BadRecordPolicy policy) {
@@ -130,13 +142,14 @@ final class CapturePipeline implements Pipeline {
         }
         long size = (event.key() == null ? 0 : event.key().length()) + (event.value() == null ? 0 : event.value().length());
         InFlightEvents.Ticket ticket = inFlight.add(event.position(), size);
+        Sent sent = Sent.of(event, policy);
         sink.send(event, failure -> {
             if (failure == null) {
                 inFlight.acknowledge(ticket);
             } else if (failure instanceof RecordRejectedException refused && policy != BadRecordPolicy.FAIL) {
-                rejected.add(new Rejected(event, ticket, refused));
+                rejected.add(new Rejected(sent, ticket, refused));
             } else {
-                inFlight.fail(deliveryFailure(event, failure));
+                inFlight.fail(deliveryFailure(sent.topic(), sent.key(), sent.position(), failure));
             }
         });
     }
@@ -144,23 +157,23 @@ final class CapturePipeline implements Pipeline {
     private void handleRejected() {
         for (Rejected refused = rejected.poll(); refused != null; refused = rejected.poll()) {
             Rejected record = refused;
+            Sent change = record.change();
             String reason = record.reason().getMessage();
             if (policy == BadRecordPolicy.SKIP) {
-                log.warn("Skipped a change Kafka refused for topic '{}' (key {}, position {}): {}", record.event().topic(),
-                        record.event().key(), record.event().position(), reason);
+                log.warn("Skipped a change Kafka refused for topic '{}' (key {}, position {}): {}", change.topic(),
+                        change.key(), change.position(), reason);
                 inFlight.acknowledge(record.ticket());
                 continue;
             }
-            String deadLetterTopic = BadRecordPolicy.deadLetterTopic(record.event().topic());
-            ChangeEvent letter = DeadLetter.of(deadLetterTopic, record.event().topic(), record.event().key(),
-                    record.event().value(), record.event().position(), reason);
-            log.warn("Sent a change Kafka refused for topic '{}' (key {}, position {}) to '{}': {}", record.event().topic(),
-                    record.event().key(), record.event().position(), deadLetterTopic, reason);
+            String deadLetterTopic = BadRecordPolicy.deadLetterTopic(change.topic());
+            ChangeEvent letter = DeadLetter.of(deadLetterTopic, change.topic(), change.key(), change.value(), change.position(), reason);
+            log.warn("Sent a change Kafka refused for topic '{}' (key {}, position {}) to '{}': {}", change.topic(),
+                    change.key(), change.position(), deadLetterTopic, reason);
             sink.send(letter, failure -> {
                 if (failure == null) {
                     inFlight.acknowledge(record.ticket());
                 } else {
-                    inFlight.fail(deliveryFailure(letter, failure));
+                    inFlight.fail(deliveryFailure(letter.topic(), letter.key(), letter.position(), failure));
                 }
             });
         }
@@ -180,18 +193,18 @@ final class CapturePipeline implements Pipeline {
         }
     }
 
-    private static CdcException deliveryFailure(ChangeEvent event, Exception failure) {
+    private static CdcException deliveryFailure(String topic, String key, Position position, Exception failure) {
         if (failure instanceof CdcException described) {
             return described;
         }
         if (failure instanceof RecordRejectedException) {
-            return new CdcException(CdcException.Kind.DELIVERY, "Kafka refused a change for topic '" + event.topic() + "' (key "
-                    + event.key() + ", position " + event.position() + ") for good: " + failure.getMessage()
+            return new CdcException(CdcException.Kind.DELIVERY, "Kafka refused a change for topic '" + topic + "' (key "
+                    + key + ", position " + position + ") for good: " + failure.getMessage()
                     + "; capture stopped without confirming it: raise the topic's max.message.bytes, or run with"
                     + " --on-bad-record dlq|skip", failure);
         }
         return new CdcException(CdcException.Kind.DELIVERY,
-                "Kafka did not accept a change for topic '" + event.topic() + "' (" + failure.getMessage()
+                "Kafka did not accept a change for topic '" + topic + "' (" + failure.getMessage()
                         + "); capture stopped without confirming it or anything after it", failure);
     }
 }

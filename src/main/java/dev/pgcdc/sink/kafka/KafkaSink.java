@@ -89,11 +89,12 @@ public final class KafkaSink implements Sink, KafkaHealth {
         }
         ProducerRecord<String, String> record =
                 new ProducerRecord<>(event.topic(), null, event.key(), event.value(), headers);
+        String topic = event.topic(); // the callback keeps only this, not the change's value
         watch.sent();
         try {
             producer.send(record, (metadata, failure) -> {
                 watch.settled(failure == null);
-                callback.completed(classify(failure, event.topic()));
+                callback.completed(classify(failure, topic));
             });
         } catch (InterruptException e) {
             watch.settled(false);
