@@ -51,6 +51,9 @@ final class Phases {
         if (kafkaLogDir != null) {
             command.addAll(List.of("--log-dir", kafkaLogDir.toString()));
         }
+        if (fromDue) {
+            command.addAll(List.of("--arrivals", runDir.resolve(String.format("%03d-arrivals-%s.csv", sequence + 1, topic)).toString()));
+        }
         ChildProcess reader = start("reader-" + topic, command, Map.of());
         reader.awaitLine("READY", Duration.ofSeconds(60));
         return reader;

@@ -9,6 +9,8 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -21,7 +23,9 @@ import java.util.Properties;
  * The reader, its own process: reads {@code --topic} from the beginning until {@code --expected} change events
  * (tombstones are not changes) or {@code --idle-ms} without a record, and measures each event's latency as the
  * broker's LogAppendTime minus the change's commit time {@code source.ts_ms} — or minus {@code after.due_ms}
- * with {@code --from due}, for paced workloads. Prints {@code READY} once assigned, then one RESULT line.
+ * with {@code --from due}, for paced workloads. Prints {@code READY} once assigned, then one RESULT line. With
+ * {@code --arrivals FILE} it also writes each event's start and visible time (epoch ms), one CSV line per event, to
+ * find when in a run the slow ones came and match them with the capture's GC and JIT logs.
  *
  * <p>A transactional record ({@code --exactly-once}) is not visible at its LogAppendTime: a {@code read_committed}
  * consumer gets it only once the commit marker of its transaction is written. With {@code --log-dir} (the
@@ -37,6 +41,7 @@ public final class TopicReader {
         long idleMs = Long.parseLong(args.get("idle-ms", "60000"));
         boolean fromDue = args.get("from", "commit").equals("due");
         String logDir = args.get("log-dir", "");
+        String arrivalsFile = args.get("arrivals", "");
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, args.get("kafka"));
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -78,6 +83,7 @@ public final class TopicReader {
         LatencyHistogram toAppend = new LatencyHistogram();
         long firstVisible = 0;
         long lastVisible = 0;
+        long[] visibleMs = new long[arrivals.count];
         for (int i = 0; i < arrivals.count; i++) {
             long visible = arrivals.appendMs[i];
             if (!logDir.isEmpty()) {
@@ -89,10 +95,19 @@ public final class TopicReader {
                 }
                 visible = partitionMarkers.visibleAt(arrivals.offset[i], visible);
             }
+            visibleMs[i] = visible;
             histogram.record(visible - arrivals.startMs[i]);
             toAppend.record(arrivals.appendMs[i] - arrivals.startMs[i]);
             firstVisible = i == 0 ? visible : Math.min(firstVisible, visible);
             lastVisible = Math.max(lastVisible, visible);
+        }
+        if (!arrivalsFile.isEmpty()) {
+            try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(arrivalsFile)))) {
+                out.println("start_ms,visible_ms");
+                for (int i = 0; i < arrivals.count; i++) {
+                    out.println(arrivals.startMs[i] + "," + visibleMs[i]);
+                }
+            }
         }
         long count = arrivals.count;
         String latency = count == 0 ? "count=0" : histogram.summary().toLine();
