@@ -92,7 +92,7 @@ final class CaptureRun {
             KeyValues read = reader.awaitResult(Duration.ofMinutes(20));
             ProcStats after = ProcStats.of(capture.pid());
             report.accept(measurement(w, changes, written.longValue("start_ms"), read, before, after,
-                    w.paced() ? achievedRate(written) : ""));
+                    w.paced() ? achievedRate(written, read) : ""));
         }
         decode(w, slot, changes);
     }
@@ -154,13 +154,19 @@ final class CaptureRun {
                 after.peakRssKb() / 1024, complete + note);
     }
 
-    private static String achievedRate(KeyValues written) {
+    /**
+     * The rate the writers reached, and the two parts of a paced latency: how late the writers' commits returned
+     * (the capture competes with them for the cores) and the latency counted from the commit, the capture's own part.
+     */
+    private static String achievedRate(KeyValues written, KeyValues read) {
         long elapsed = written.longValue("end_ms") - written.longValue("start_ms");
         long changes = written.longValue("changes");
         long planned = written.longValue("planned");
         String stopped = changes < planned ? "; stopped at twice the planned time after " + changes + " of " + planned : "";
-        return String.format(java.util.Locale.ROOT, "writers achieved %,.0f/s%s; latency from due time",
-                Ceilings.perSecond(changes, elapsed), stopped);
+        String fromCommit = read.longValue("events") == 0 ? ""
+                : " (from commit p50/p99 " + read.longValue("commit_p50") + "/" + read.longValue("commit_p99") + " ms)";
+        return String.format(java.util.Locale.ROOT, "writers achieved %,.0f/s%s, commits p99 %d ms after due; latency from due time%s",
+                Ceilings.perSecond(changes, elapsed), stopped, written.longValue("committed_p99"), fromCommit);
     }
 
     private ChildProcess startCapture(int generation) {
