@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 public final class PgcdcProcess implements AutoCloseable {
 
     /** The JVM options {@code ./pgcdc} and {@code bin/pgcdc} give capture by default ({@code LaunchersTest} checks both). */
-    public static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:MetaspaceSize=64m");
+    public static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:NewRatio=1", "-XX:MetaspaceSize=64m");
     /** The environment the launchers give the JVM by default: glibc's malloc arenas. */
     public static final Map<String, String> LAUNCHER_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
 
