@@ -24,7 +24,7 @@ import java.util.Properties;
  * (tombstones are not changes) or {@code --idle-ms} without a record, and measures each event's latency as the
  * broker's LogAppendTime minus the change's commit time {@code source.ts_ms} — or minus {@code after.due_ms}
  * with {@code --from due}, for paced workloads. Prints {@code READY} once assigned, then one RESULT line. With
- * {@code --arrivals FILE} it also writes each event's start and visible time (epoch ms), one CSV line per event, to
+ * {@code --arrivals FILE} it also writes each event's start, commit and visible time (epoch ms), one CSV line per event, to
  * find when in a run the slow ones came and match them with the capture's GC and JIT logs.
  *
  * <p>A transactional record ({@code --exactly-once}) is not visible at its LogAppendTime: a {@code read_committed}
@@ -103,9 +103,9 @@ public final class TopicReader {
         }
         if (!arrivalsFile.isEmpty()) {
             try (PrintWriter out = new PrintWriter(Files.newBufferedWriter(Path.of(arrivalsFile)))) {
-                out.println("start_ms,visible_ms");
+                out.println("start_ms,commit_ms,visible_ms");
                 for (int i = 0; i < arrivals.count; i++) {
-                    out.println(arrivals.startMs[i] + "," + visibleMs[i]);
+                    out.println(arrivals.startMs[i] + "," + arrivals.commitMs[i] + "," + visibleMs[i]);
                 }
             }
         }
