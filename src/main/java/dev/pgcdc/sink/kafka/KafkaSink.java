@@ -125,8 +125,8 @@ public final class KafkaSink implements Sink, KafkaHealth {
 
     /**
      * Errors that concern this one record, for good, become a {@link RecordRejectedException}; a time-out
-     * (metadata or delivery) is said the same way whether it comes from {@code send} or from the callback. Any
-     * other failure is remembered, so that later sends fail with it at once.
+     * (metadata or delivery) is said the same way whether it comes from {@code send} or from the callback. Every
+     * failure but a refused record is remembered, so that later sends fail with it at once.
      */
     private Exception classify(Exception failure, String topic) {
         if (failure == null) {
