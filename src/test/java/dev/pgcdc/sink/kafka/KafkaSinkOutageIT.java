@@ -4,6 +4,7 @@ import dev.pgcdc.config.KafkaConfig;
 import dev.pgcdc.embedded.EmbeddedKafkaBroker;
 import dev.pgcdc.error.CdcException;
 import dev.pgcdc.event.ChangeEvent;
+import dev.pgcdc.sink.Sink;
 import dev.pgcdc.testing.TestServices;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/** The sink under a broker that went away: the first failed change ends delivery, later changes do not each wait for Kafka. */
+/** Both sinks under a broker that went away: the first failed change ends delivery, later changes do not each wait for Kafka. */
 class KafkaSinkOutageIT {
 
     /** Short enough that the first failure comes in seconds; a send that waited for metadata would take MAX_BLOCK_MS. */
@@ -29,7 +30,7 @@ class KafkaSinkOutageIT {
     }
 
     /** Sends one change and returns how its delivery ended: null once acknowledged, else the failure. */
-    private static CompletableFuture<Exception> send(KafkaSink sink, ChangeEvent change) {
+    private static CompletableFuture<Exception> send(Sink sink, ChangeEvent change) {
         CompletableFuture<Exception> outcome = new CompletableFuture<>();
         sink.send(change, outcome::complete);
         return outcome;
@@ -49,18 +50,40 @@ class KafkaSinkOutageIT {
                 Exception first = send(sink, change(topic, 2)).get(60, TimeUnit.SECONDS);
                 assertThat(first).as("a change Kafka never got fails").isNotNull();
 
-                long start = System.nanoTime();
-                for (int id = 3; id <= 5; id++) {
-                    int next = id;
-                    CdcException refused = catchThrowableOfType(CdcException.class, () -> send(sink, change(topic, next)));
-                    assertThat(refused).as("change %d, sent after a failed one, fails", next).isNotNull();
-                    assertThat(refused.kind()).isEqualTo(CdcException.Kind.DELIVERY);
-                    assertThat(refused.getMessage()).contains("a change for topic '" + topic + "'")
-                            .contains("nothing from there on was confirmed to PostgreSQL");
-                }
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("none of them waited for Kafka's metadata")
-                        .isLessThan(Duration.ofMillis(MAX_BLOCK_MS));
+                assertLaterSendsFailAtOnce(sink, topic, "nothing from there on was confirmed to PostgreSQL");
             }
         }
+    }
+
+    @Test
+    void transactionalChangesSentAfterAFailedOneFailAtOnceWithThatFailure() throws Exception {
+        String prefix = TestServices.uniqueName("txoutage");
+        String topic = prefix + ".t";
+        try (EmbeddedKafkaBroker doomed = EmbeddedKafkaBroker.start()) {
+            KafkaConfig kafka = new KafkaConfig(doomed.bootstrapServers(), IMPATIENT);
+            KafkaClusterCheck.ensureTopics(kafka, List.of(topic), Duration.ofSeconds(30));
+            String offsets = OffsetsTopic.name(prefix);
+            OffsetsTopic.ensure(kafka, offsets, Duration.ofSeconds(30));
+            try (TransactionalKafkaSink sink = new TransactionalKafkaSink(kafka, List.of(topic), prefix + "-id", offsets)) {
+                doomed.close();
+                Exception first = send(sink, change(topic, 1)).get(60, TimeUnit.SECONDS);
+                assertThat(first).as("a change Kafka never got fails").isNotNull();
+
+                assertLaterSendsFailAtOnce(sink, topic, "nothing since the last committed Kafka transaction is visible or confirmed");
+            }
+        }
+    }
+
+    private static void assertLaterSendsFailAtOnce(Sink sink, String topic, String notConfirmed) {
+        long start = System.nanoTime();
+        for (int id = 3; id <= 5; id++) {
+            int next = id;
+            CdcException refused = catchThrowableOfType(CdcException.class, () -> send(sink, change(topic, next)));
+            assertThat(refused).as("change %d, sent after a failed one, fails", next).isNotNull();
+            assertThat(refused.kind()).isEqualTo(CdcException.Kind.DELIVERY);
+            assertThat(refused.getMessage()).contains("a change for topic '" + topic + "'").contains(notConfirmed);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("none of them waited for Kafka's metadata")
+                .isLessThan(Duration.ofMillis(MAX_BLOCK_MS));
     }
 }
