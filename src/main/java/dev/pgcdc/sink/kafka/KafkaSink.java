@@ -33,13 +33,16 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
  * Publishes changes with an idempotent producer and {@code acks=all}: a change counts as delivered only when
  * every in-sync replica has it. Send errors reach the callback; the client retries transient ones itself
  * until {@code delivery.timeout.ms}. While changes wait on an unreachable Kafka, the user is told within
- * seconds, and told again when it is back.
+ * seconds, and told again when it is back. Once a change has failed for any reason but its own content, every later
+ * {@link #send} throws that failure at once: capture stops on it anyway, and while Kafka is away each send would
+ * otherwise wait {@code max.block.ms} for the topic's metadata, which the client dropped when it lost its broker.
  */
 public final class KafkaSink implements Sink, KafkaHealth {
 
@@ -51,6 +54,8 @@ public final class KafkaSink implements Sink, KafkaHealth {
     private final KafkaProducer<String, String> producer;
     private final OutageNotices watch;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The first failure that ends delivery, said as capture stops with it; null while none. */
+    private final AtomicReference<CdcException> failed = new AtomicReference<>();
 
     /** Like {@link #KafkaSink(KafkaConfig, Collection, Consumer)}, with notices logged as warnings. */
     public KafkaSink(KafkaConfig kafka, Collection<String> topics) {
@@ -83,6 +88,10 @@ public final class KafkaSink implements Sink, KafkaHealth {
 
     @Override
     public void send(ChangeEvent event, DeliveryCallback callback) {
+        CdcException earlier = failed.get();
+        if (earlier != null) {
+            throw new CdcException(earlier.kind(), earlier.getMessage(), earlier);
+        }
         RecordHeaders headers = new RecordHeaders();
         for (Header header : event.headers()) {
             headers.add(header.name(), header.value().getBytes(StandardCharsets.UTF_8));
@@ -117,16 +126,24 @@ public final class KafkaSink implements Sink, KafkaHealth {
 
     /**
      * Errors that concern this one record, for good, become a {@link RecordRejectedException}; a time-out
-     * (metadata or delivery) is said the same way whether it comes from {@code send} or from the callback.
+     * (metadata or delivery) is said the same way whether it comes from {@code send} or from the callback. Every
+     * failure but a refused record is remembered, so that later sends fail with it at once.
      */
     private Exception classify(Exception failure, String topic) {
+        if (failure == null) {
+            return null;
+        }
         if (failure instanceof RecordTooLargeException || failure instanceof RecordBatchTooLargeException
                 || failure instanceof InvalidRecordException) {
             return new RecordRejectedException(failure.getMessage(), failure);
         }
         if (failure instanceof org.apache.kafka.common.errors.TimeoutException) {
-            return notAcknowledgedInTime(topic, failure);
+            CdcException timedOut = notAcknowledgedInTime(topic, failure);
+            failed.compareAndSet(null, timedOut);
+            return timedOut;
         }
+        failed.compareAndSet(null, new CdcException(CdcException.Kind.DELIVERY,
+                "Kafka did not accept a change for topic '" + topic + "' (" + failure.getMessage() + "): " + NOT_CONFIRMED, failure));
         return failure;
     }
 

@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -52,6 +54,13 @@ public final class TransactionalKafkaSink implements TransactionalSink, KafkaHea
     private long uncommitted;
     /** The position the last commit of this sink stored; null before its first. */
     private String committedPosition;
+    /**
+     * The first failed send of the open transaction: later sends fail with it at once, as the transaction cannot commit,
+     * rather than each wait {@code max.block.ms} for metadata the client dropped with its broker. An abort starts clean.
+     */
+    private final AtomicReference<CdcException> failedInTransaction = new AtomicReference<>();
+    /** Counts aborts: a send's failure that arrives after its transaction was aborted concerns no later transaction. */
+    private final AtomicLong aborts = new AtomicLong();
 
     /**
      * Starts the transactional producer; its {@code initTransactions} fences any older instance with the same
@@ -92,6 +101,11 @@ public final class TransactionalKafkaSink implements TransactionalSink, KafkaHea
 
     @Override
     public void send(ChangeEvent event, DeliveryCallback callback) {
+        CdcException earlier = failedInTransaction.get();
+        if (earlier != null) {
+            throw new CdcException(earlier.kind(), earlier.getMessage(), earlier);
+        }
+        long generation = aborts.get();
         RecordHeaders headers = new RecordHeaders();
         for (Header header : event.headers()) {
             headers.add(header.name(), header.value().getBytes(StandardCharsets.UTF_8));
@@ -101,6 +115,9 @@ public final class TransactionalKafkaSink implements TransactionalSink, KafkaHea
             watch.sent();
             producer.send(new ProducerRecord<>(event.topic(), null, event.key(), event.value(), headers), (metadata, failure) -> {
                 watch.settled(failure == null);
+                if (failure != null && generation == aborts.get()) {
+                    failedInTransaction.compareAndSet(null, failed("Kafka did not accept a change for topic '" + event.topic() + "'", failure));
+                }
                 // A zombie may learn it is fenced here first (an old epoch) rather than at its commit: said the same way.
                 callback.completed(failure != null && isFenced(failure) ? failed("sending", failure) : failure);
             });
@@ -137,6 +154,8 @@ public final class TransactionalKafkaSink implements TransactionalSink, KafkaHea
         if (!open) {
             return;
         }
+        aborts.incrementAndGet();
+        failedInTransaction.set(null);
         open = false;
         uncommitted = 0;
         try {
