@@ -135,62 +135,43 @@ public final class LogicalSource implements Source {
 
     @Override
     public List<ChangeEvent> poll(Duration timeout) throws InterruptedException {
-        if (!streaming(timeout)) {
-            return List.of();
-        }
-        List<ChangeEvent> events = new ArrayList<>();
-        if (!emitter.acceptCarried(events)) {
-            return events;
-        }
-        drain(events, timeout);
-        announceNewSkippedTruncates();
-        return events;
-    }
-
-    /**
-     * The periodic and rare work of a poll, in a method of its own: the JIT compiles the hot loop apart from it, so
-     * a branch first taken late (a heartbeat, a stream check, a reconnect) recompiles this small method only.
-     */
-    private boolean streaming(Duration timeout) throws InterruptedException {
         metadata.heartbeatIfDue(config.slot(), confirmed);
         if (reader == null && !reconnect(timeout)) {
-            return false;
+            return List.of();
         }
         if (metadata.streamCheckDue() && metadata.slotStreamedByOther(config.slot(), reader.walsenderPid())) {
             log.warn("PostgreSQL no longer streams slot '{}' to this capture (its network was cut?); reconnecting", config.slot());
             reader.abandon();
         }
-        return true;
-    }
-
-    /** Hands over what the queue holds, waiting up to {@code timeout} only while there is nothing to hand over yet. */
-    private void drain(List<ChangeEvent> events, Duration timeout) throws InterruptedException {
+        List<ChangeEvent> events = new ArrayList<>();
+        if (!emitter.acceptCarried(events)) {
+            return events;
+        }
         long bytes = 0;
         long deadline = System.nanoTime() + timeout.toNanos();
         while (events.size() < MAX_EVENTS_PER_POLL && bytes < MAX_BYTES_PER_POLL) {
+            // Wait only while there is nothing to hand over yet.
             long wait = events.isEmpty() && !emitter.hasPositionWithoutEvents() ? deadline - System.nanoTime() : 0;
             WalQueue.Received received = queue.poll(Math.max(0, wait), TimeUnit.NANOSECONDS);
             if (received == null) {
                 if (!reader.isReading()) {
                     readerStopped();
                 }
-                return;
+                break;
             }
             bytes += received.size();
             if (!emitter.accept(decoder.decode(received.message()), received.lsn(), events)) {
-                return; // a change after a position without events: that position goes to the pipeline first
+                break; // a change after a position without events: that position goes to the pipeline first
             }
             if (emitter.hasWatermarks()) {
-                return; // a snapshot chunk goes out right here, after exactly the changes before its watermark
+                break; // a snapshot chunk goes out right here, after exactly the changes before its watermark
             }
         }
-    }
-
-    private void announceNewSkippedTruncates() {
         if (emitter.skippedTruncates() != announcedTruncates) {
             announcedTruncates = emitter.skippedTruncates();
             metadata.announceSkippedTruncates(announcedTruncates);
         }
+        return events;
     }
 
     @Override
