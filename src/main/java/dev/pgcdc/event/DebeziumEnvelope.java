@@ -133,6 +133,23 @@ public record DebeziumEnvelope(String topicPrefix, String database, String versi
         return text.append(']').toString();
     }
 
+    /**
+     * {@link #sequence} as the JSON string it is written as. Positions are digits, which need no escape: their
+     * quotes are then escaped right here rather than by a second pass over the array's text.
+     */
+    private static StringBuilder sequenceString(StringBuilder json, List<String> positions) {
+        for (String position : positions) {
+            if (RowKeys.needsEscape(position)) {
+                return string(json, sequence(positions));
+            }
+        }
+        json.append("\"[");
+        for (int i = 0; i < positions.size(); i++) {
+            json.append(i == 0 ? "\\\"" : ",\\\"").append(positions.get(i)).append("\\\"");
+        }
+        return json.append("]\"");
+    }
+
     private static RowChange asDelete(RowChange update) {
         return new RowChange(RowChange.Op.DELETE, update.table(), update.before(), null, update.keyColumns(), update.txId(),
                 update.sourceTsMillis(), update.lsn(), update.sequence(), List.of(), update.transaction());
@@ -167,7 +184,7 @@ public record DebeziumEnvelope(String topicPrefix, String database, String versi
         string(json, topicPrefix).append(",\"ts_ms\":").append(change.sourceTsMillis()).append(",\"snapshot\":");
         string(json, snapshot).append(",\"db\":");
         string(json, database).append(",\"sequence\":");
-        string(json, sequence(change.sequence())).append(",\"schema\":");
+        sequenceString(json, change.sequence()).append(",\"schema\":");
         string(json, change.table().schema()).append(",\"table\":");
         string(json, change.table().table()).append(",\"txId\":").append(change.txId());
         if (change.lsn() != null) {

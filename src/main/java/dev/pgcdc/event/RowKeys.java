@@ -173,14 +173,25 @@ final class RowKeys {
                 return nested() ? pos : -1;
             }
             int start = pos;
-            while (pos < text.length() && "-+.eE0123456789truefalsn".indexOf(text.charAt(pos)) >= 0) {
+            while (pos < text.length() && isTokenChar(text.charAt(pos))) {
                 pos++;
             }
-            String token = text.substring(start, pos);
-            if (pos == start || Character.isLetter(c) && !token.equals("true") && !token.equals("false") && !token.equals("null")) {
+            if (pos == start || Character.isLetter(c) && !isLiteral(start, pos)) {
                 return -1;
             }
             return pos;
+        }
+
+        /** What a number or a literal (true, false, null) is made of. */
+        private static boolean isTokenChar(char c) {
+            return c >= '0' && c <= '9' || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
+                    || c == 't' || c == 'r' || c == 'u' || c == 'f' || c == 'a' || c == 'l' || c == 's' || c == 'n';
+        }
+
+        private boolean isLiteral(int start, int end) {
+            int length = end - start;
+            return length == 4 && (text.startsWith("true", start) || text.startsWith("null", start))
+                    || length == 5 && text.startsWith("false", start);
         }
 
         /** Skips a string that may hold escapes. */

@@ -32,15 +32,18 @@ final class ChangeAssembler {
 
     private final IntFunction<List<String>> primaryKeys;
     private final TypeResolver types;
-    /** Primary keys by relation OID, valid until the next Relation message for that OID. */
-    private final Map<Integer, List<String>> keysByRelation = new HashMap<>();
     private final boolean transactionMetadata;
     /** Events per table in the open transaction, in first-seen order, for the END event. */
     private final Map<TableId, Long> eventsPerTable = new LinkedHashMap<>();
     private long totalOrder;
-    private final Map<Integer, Relation> relations = new HashMap<>();
+    /** Tables by relation OID, each valid until the next Relation message for that OID. */
+    private final Map<Integer, Table> tables = new HashMap<>();
+    /** The table of the last change: a transaction's changes mostly hit one table, so most take no map lookup. */
+    private Table lastTable;
     private Begin transaction;
     private Lsn lastCommit = Lsn.ZERO;
+    /** {@link #lastCommit} as {@code source.sequence} writes it, once per transaction rather than per change. */
+    private String lastCommitText = "0";
 
     ChangeAssembler(IntFunction<List<String>> primaryKeys, TypeResolver types, boolean transactionMetadata) {
         this.primaryKeys = primaryKeys;
@@ -49,8 +52,8 @@ final class ChangeAssembler {
     }
 
     void relation(Relation relation) {
-        relations.put(relation.oid(), relation);
-        keysByRelation.remove(relation.oid());
+        tables.put(relation.oid(), new Table(relation));
+        lastTable = null;
         relation.columns().forEach(column -> types.invalidate(column.typeOid()));
     }
 
@@ -80,45 +83,52 @@ final class ChangeAssembler {
 
     void commit(Lsn endLsn) {
         transaction = null;
-        lastCommit = endLsn;
+        lastCommit(endLsn);
     }
 
     /** Streaming resumes after {@code lsn}, the slot's confirmed position: the last commit before what comes. */
     void resumeAfter(Lsn lsn) {
-        lastCommit = lsn;
+        lastCommit(lsn);
+    }
+
+    private void lastCommit(Lsn lsn) {
+        if (!lsn.equals(lastCommit)) {
+            lastCommit = lsn;
+            lastCommitText = Long.toUnsignedString(lsn.value());
+        }
     }
 
     /** Forgets everything, for a new stream: the server sends Relation messages again. */
     void reset() {
-        relations.clear();
-        keysByRelation.clear();
+        tables.clear();
+        lastTable = null;
         transaction = null;
     }
 
     RowChange insert(Insert insert, Lsn lsn) {
-        Relation relation = relation(insert.relationOid());
-        Row after = encode(relation, insert.newTuple(), null, false);
-        return change(RowChange.Op.CREATE, relation, null, after, lsn);
+        Table table = table(insert.relationOid());
+        Row after = encode(table, insert.newTuple(), null, false);
+        return change(RowChange.Op.CREATE, table, null, after, lsn);
     }
 
     RowChange update(Update update, Lsn lsn) {
-        Relation relation = relation(update.relationOid());
+        Table table = table(update.relationOid());
         List<TupleValue> old = update.oldTuple();
-        String before = old == null ? null : encode(relation, old, null, update.oldKind() == 'K').json();
-        Row after = encode(relation, update.newTuple(), update.oldKind() == 'O' ? old : null, false);
-        return change(RowChange.Op.UPDATE, relation, before, after, lsn);
+        String before = old == null ? null : encode(table, old, null, update.oldKind() == 'K').json();
+        Row after = encode(table, update.newTuple(), update.oldKind() == 'O' ? old : null, false);
+        return change(RowChange.Op.UPDATE, table, before, after, lsn);
     }
 
     RowChange delete(Delete delete, Lsn lsn) {
-        Relation relation = relation(delete.relationOid());
-        String before = encode(relation, delete.oldTuple(), null, delete.oldKind() == 'K').json();
-        return change(RowChange.Op.DELETE, relation, before, null, lsn);
+        Table table = table(delete.relationOid());
+        String before = encode(table, delete.oldTuple(), null, delete.oldKind() == 'K').json();
+        return change(RowChange.Op.DELETE, table, before, null, lsn);
     }
 
     List<RowChange> truncate(Truncate truncate, Lsn lsn) {
         List<RowChange> changes = new ArrayList<>();
         for (int oid : truncate.relationOids()) {
-            changes.add(change(RowChange.Op.TRUNCATE, relation(oid), null, null, lsn));
+            changes.add(change(RowChange.Op.TRUNCATE, table(oid), null, null, lsn));
         }
         return changes;
     }
@@ -129,10 +139,11 @@ final class ChangeAssembler {
 
     /** The table, key and row of a row message as raw column text, without encoding any value. */
     Raw raw(int relationOid, List<TupleValue> tuple) {
-        Relation relation = relations.get(relationOid);
-        if (relation == null) {
+        Table table = tables.get(relationOid);
+        if (table == null) {
             return new Raw(new TableId("unknown", Integer.toUnsignedString(relationOid)), null, null);
         }
+        Relation relation = table.relation;
         StringBuilder key = new StringBuilder("{");
         StringBuilder row = new StringBuilder("{");
         for (int i = 0; i < relation.columns().size() && i < tuple.size(); i++) {
@@ -154,21 +165,19 @@ final class ChangeAssembler {
                 row.append('}').toString());
     }
 
-    private RowChange change(RowChange.Op op, Relation relation, String before, Row after, Lsn lsn) {
+    private RowChange change(RowChange.Op op, Table table, String before, Row after, Lsn lsn) {
         if (transaction == null) {
             throw new IllegalStateException("a change arrived outside a transaction");
         }
-        TableId table = new TableId(relation.schema(), relation.name());
+        TableId id = table.id();
         RowChange.Transaction position = null;
         if (transactionMetadata) {
-            long perTable = eventsPerTable.merge(table, 1L, Long::sum);
+            long perTable = eventsPerTable.merge(id, 1L, Long::sum);
             position = new RowChange.Transaction(transactionId(), ++totalOrder, perTable);
         }
-        List<String> keys = op == RowChange.Op.TRUNCATE ? List.of()
-                : keysByRelation.computeIfAbsent(relation.oid(), oid -> keyColumns(relation));
-        return new RowChange(op, table, before, after == null ? null : after.json(), keys, transaction.xid(),
-                transaction.commitTime().toEpochMilli(), lsn.value(),
-                List.of(Long.toUnsignedString(lastCommit.value()), Long.toUnsignedString(lsn.value())),
+        List<String> keys = op == RowChange.Op.TRUNCATE ? List.of() : table.keys();
+        return new RowChange(op, id, before, after == null ? null : after.json(), keys, transaction.xid(),
+                transaction.commitTime().toEpochMilli(), lsn.value(), List.of(lastCommitText, Long.toUnsignedString(lsn.value())),
                 after == null ? List.of() : after.unavailable(), position);
     }
 
@@ -189,12 +198,75 @@ final class ChangeAssembler {
         return flagged;
     }
 
-    private Relation relation(int oid) {
-        Relation relation = relations.get(oid);
-        if (relation == null) {
+    private Table table(int oid) {
+        Table last = lastTable;
+        if (last != null && last.relation.oid() == oid) {
+            return last;
+        }
+        Table table = tables.get(oid);
+        if (table == null) {
             throw new IllegalStateException("change for relation " + oid + " before its Relation message");
         }
-        return relation;
+        lastTable = table;
+        return table;
+    }
+
+    /**
+     * A table as its last Relation message describes it, with what the changes need from that description worked
+     * out once rather than per change: its id, its key columns, its columns' value types.
+     */
+    private final class Table {
+        final Relation relation;
+        private TableId id;
+        private List<String> keys;
+        private String[] names;
+        private ValueType[] valueTypes;
+        private int typesGeneration;
+
+        Table(Relation relation) {
+            this.relation = relation;
+        }
+
+        TableId id() {
+            if (id == null) {
+                id = new TableId(relation.schema(), relation.name());
+            }
+            return id;
+        }
+
+        List<String> keys() {
+            if (keys == null) {
+                keys = List.copyOf(keyColumns(relation)); // an immutable copy, which RowChange then takes as it is
+            }
+            return keys;
+        }
+
+        /** The column's name as it starts its member of a row's JSON: {@code "name":}, escaped once. */
+        String name(int column) {
+            if (names == null) {
+                names = new String[relation.columns().size()];
+                for (int i = 0; i < names.length; i++) {
+                    StringBuilder name = new StringBuilder();
+                    RowEncoder.appendString(name, relation.columns().get(i).name());
+                    names[i] = name.append(':').toString();
+                }
+            }
+            return names[column];
+        }
+
+        /** A Type or Relation message may have changed a user type: resolutions made before it are resolved again. */
+        ValueType type(int column) {
+            if (valueTypes == null || typesGeneration != types.generation()) {
+                valueTypes = new ValueType[relation.columns().size()];
+                typesGeneration = types.generation();
+            }
+            ValueType type = valueTypes[column];
+            if (type == null) {
+                type = types.of(relation.columns().get(column).typeOid());
+                valueTypes[column] = type;
+            }
+            return type;
+        }
     }
 
     private record Row(String json, List<String> unavailable) {
@@ -204,13 +276,14 @@ final class ChangeAssembler {
      * Encodes a tuple in column order. {@code keyOnly}: a 'K' old tuple, of which only key columns are real.
      * {@code old}: a full old row to take unchanged TOASTed values from.
      */
-    private Row encode(Relation relation, List<TupleValue> tuple, List<TupleValue> old, boolean keyOnly) {
+    private Row encode(Table table, List<TupleValue> tuple, List<TupleValue> old, boolean keyOnly) {
+        List<Column> columns = table.relation.columns();
         StringBuilder json = new StringBuilder(64 * tuple.size());
-        List<String> unavailable = new ArrayList<>(0);
+        List<String> unavailable = List.of();
         json.append('{');
         boolean first = true;
-        for (int i = 0; i < relation.columns().size() && i < tuple.size(); i++) {
-            Column column = relation.columns().get(i);
+        for (int i = 0; i < columns.size() && i < tuple.size(); i++) {
+            Column column = columns.get(i);
             if (keyOnly && !column.key()) {
                 continue;
             }
@@ -218,6 +291,7 @@ final class ChangeAssembler {
             if (value instanceof PgOutputMessage.UnchangedToast) {
                 TupleValue previous = old == null ? null : old.get(i);
                 if (previous == null || previous instanceof PgOutputMessage.UnchangedToast) {
+                    unavailable = unavailable.isEmpty() ? new ArrayList<>() : unavailable;
                     unavailable.add(column.name());
                     continue;
                 }
@@ -227,18 +301,13 @@ final class ChangeAssembler {
                 json.append(',');
             }
             first = false;
-            RowEncoder.appendString(json, column.name());
-            json.append(':');
-            appendValue(json, column.typeOid(), value);
+            json.append(table.name(i));
+            if (value instanceof Text text) {
+                RowEncoder.appendTyped(json, text.value(), table.type(i));
+            } else {
+                json.append("null"); // SQL NULL; pgcdc never asks for binary values
+            }
         }
         return new Row(json.append('}').toString(), unavailable);
-    }
-
-    private void appendValue(StringBuilder json, int typeOid, TupleValue value) {
-        if (!(value instanceof Text text)) {
-            json.append("null"); // SQL NULL; pgcdc never asks for binary values
-            return;
-        }
-        RowEncoder.appendTyped(json, text.value(), types.of(typeOid));
     }
 }

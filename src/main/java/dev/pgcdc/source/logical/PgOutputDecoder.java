@@ -15,6 +15,7 @@ import dev.pgcdc.source.logical.PgOutputMessage.TupleValue;
 import dev.pgcdc.source.logical.PgOutputMessage.Type;
 import dev.pgcdc.source.logical.PgOutputMessage.Update;
 
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -129,12 +130,23 @@ public final class PgOutputDecoder {
             values.add(switch (kind) {
                 case 'n' -> PgOutputMessage.Null.INSTANCE;
                 case 'u' -> PgOutputMessage.UnchangedToast.INSTANCE;
-                case 't' -> new Text(new String(bytes(buffer), StandardCharsets.UTF_8));
+                case 't' -> new Text(text(buffer));
                 case 'b' -> new Binary(bytes(buffer));
                 default -> throw new IllegalArgumentException("unknown tuple value kind '" + kind + "'");
             });
         }
         return values;
+    }
+
+    /** A length-prefixed UTF-8 value, decoded in place: no copy of its bytes first. */
+    private static String text(ByteBuffer buffer) {
+        int length = buffer.getInt();
+        if (length < 0 || length > buffer.remaining()) {
+            throw new BufferUnderflowException();
+        }
+        int start = buffer.position();
+        buffer.position(start + length);
+        return new String(buffer.array(), buffer.arrayOffset() + start, length, StandardCharsets.UTF_8);
     }
 
     private static byte[] bytes(ByteBuffer buffer) {

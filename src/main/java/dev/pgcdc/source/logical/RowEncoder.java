@@ -30,6 +30,9 @@ final class RowEncoder {
             Map.entry(114, Category.JSON), Map.entry(3802, Category.JSON),
             Map.entry(1082, Category.DATE), Map.entry(1114, Category.TIMESTAMP), Map.entry(1184, Category.TIMESTAMPTZ));
 
+    /** Where {@code yyyy-MM-dd HH:mm:ss} has its digits. */
+    private static final int[] PLAIN_UTC_DIGITS = {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18};
+
     private static final Pattern TIMESTAMPTZ = Pattern.compile(
             "(\\d{4,}-\\d\\d-\\d\\d) (\\d\\d:\\d\\d:\\d\\d)(\\.\\d+)?([+-]\\d\\d)(?::(\\d\\d))?(?::(\\d\\d))?");
 
@@ -72,7 +75,7 @@ final class RowEncoder {
             case JSON -> json.append(text);
             case DATE -> appendString(json, text);
             case TIMESTAMP -> appendString(json, isFinite(text) ? withT(text) : text);
-            case TIMESTAMPTZ -> appendString(json, isFinite(text) ? zonedUtc(text) : text);
+            case TIMESTAMPTZ -> appendTimestamptz(json, text);
             case STRING -> appendString(json, text);
         }
     }
@@ -162,6 +165,14 @@ final class RowEncoder {
         return !text.equals("infinity") && !text.equals("-infinity");
     }
 
+    private static void appendTimestamptz(StringBuilder json, String text) {
+        if (isPlainUtc(text)) { // digits and separators only: nothing to escape, no new string to build
+            json.append('"').append(text, 0, 10).append('T').append(text, 11, text.length() - 3).append("Z\"");
+        } else {
+            appendString(json, isFinite(text) ? zonedUtc(text) : text);
+        }
+    }
+
     /**
      * {@code 2024-02-29 13:14:15.5+02} (any session time zone) to {@code 2024-02-29T11:14:15.5Z}: row_to_json's
      * form in UTC ({@code …+00:00}) with {@link ZonedTimestamps}' {@code Z}. The fraction is kept digit for
@@ -169,10 +180,6 @@ final class RowEncoder {
      * suffix, as PostgreSQL writes them. Text in any other form goes to {@link ZonedTimestamps#fromUtc} as it is.
      */
     private static String zonedUtc(String text) {
-        if (isPlainUtc(text)) {
-            int space = text.indexOf(' ');
-            return text.substring(0, space) + 'T' + text.substring(space + 1, text.length() - 3) + 'Z';
-        }
         boolean bc = text.endsWith(" BC");
         Matcher m = TIMESTAMPTZ.matcher(bc ? text.substring(0, text.length() - 3) : text);
         if (!m.matches()) {
@@ -217,7 +224,7 @@ final class RowEncoder {
                 || text.charAt(13) != ':' || text.charAt(16) != ':') {
             return false;
         }
-        for (int i : new int[] {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
+        for (int i : PLAIN_UTC_DIGITS) {
             if (text.charAt(i) < '0' || text.charAt(i) > '9') {
                 return false;
             }

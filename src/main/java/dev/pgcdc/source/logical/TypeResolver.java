@@ -33,6 +33,8 @@ final class TypeResolver {
 
     private final Catalog catalog;
     private final Map<Integer, ValueType> resolved = new HashMap<>();
+    /** Counts the times every resolution was forgotten: what callers cached under an older count is stale. */
+    private int generation;
 
     TypeResolver(Catalog catalog) {
         this.catalog = catalog;
@@ -46,13 +48,19 @@ final class TypeResolver {
     void invalidate(int oid) {
         if (Integer.compareUnsigned(oid, FIRST_USER_OID) >= 0) {
             resolved.clear(); // composites and arrays refer to each other: forget every resolution
+            generation++;
         }
+    }
+
+    /** Changes each time resolutions are forgotten; types resolved under another generation must be resolved again. */
+    int generation() {
+        return generation;
     }
 
     private ValueType resolve(int oid, int depth) {
         RowEncoder.Category builtIn = RowEncoder.builtInScalar(oid);
         if (builtIn != null) {
-            return new ValueType.Scalar(builtIn);
+            return ValueType.scalar(builtIn);
         }
         ValueType known = resolved.get(oid);
         if (known != null) {
@@ -82,6 +90,6 @@ final class TypeResolver {
             }
             return new ValueType.Composite(fields);
         }
-        return new ValueType.Scalar(RowEncoder.scalarCategory(oid));
+        return ValueType.scalar(RowEncoder.scalarCategory(oid));
     }
 }

@@ -28,5 +28,19 @@ sealed interface ValueType {
     record Field(String name, ValueType type) {
     }
 
-    ValueType STRING = new Scalar(RowEncoder.Category.STRING);
+    ValueType STRING = scalar(RowEncoder.Category.STRING);
+
+    /** The one shared instance per category. */
+    static Scalar scalar(RowEncoder.Category category) {
+        return Scalars.BY_CATEGORY[category.ordinal()];
+    }
+
+    /** Scalars hold nothing but their category, so one each serves every column of that category. */
+    final class Scalars {
+        private static final Scalar[] BY_CATEGORY = java.util.Arrays.stream(RowEncoder.Category.values())
+                .map(Scalar::new).toArray(Scalar[]::new);
+
+        private Scalars() {
+        }
+    }
 }

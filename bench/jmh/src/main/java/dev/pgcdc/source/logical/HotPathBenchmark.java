@@ -5,6 +5,7 @@ import dev.pgcdc.event.DebeziumEnvelope;
 import dev.pgcdc.event.RowChange;
 import dev.pgcdc.observe.CaptureMetrics;
 import dev.pgcdc.observe.MeteredSink;
+import dev.pgcdc.observe.web.LiveFeed;
 import dev.pgcdc.sink.Sink;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -86,7 +87,7 @@ public class HotPathBenchmark {
             @Override
             public void close() {
             }
-        }, new CaptureMetrics());
+        }, new CaptureMetrics(), new LiveFeed());
     }
 
     @Benchmark
