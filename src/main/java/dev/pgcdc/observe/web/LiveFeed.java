@@ -15,6 +15,31 @@ public final class LiveFeed {
 
     private final RecentChanges<Seen> recent = new RecentChanges<>(RECENT);
     private final ThroughputWindow window = new ThroughputWindow(HISTORY_POINTS, System.currentTimeMillis());
+    /** Changes that may still be shown this second: a burst of {@link #RECENT}, then {@link #RECENT} a second. */
+    private double showable = RECENT;
+    private long showableAtMillis = System.currentTimeMillis();
+
+    /**
+     * Whether a change sent now is to be shown once acknowledged. A page shows at most {@link #RECENT} changes per
+     * refresh, so capture keeps a change's value for the view only for that many a second; the others' values are
+     * garbage as soon as the producer has copied them, instead of living until Kafka acknowledges them.
+     */
+    public synchronized boolean showNext(long nowMillis) {
+        if (nowMillis > showableAtMillis) {
+            showable = Math.min(RECENT, showable + (nowMillis - showableAtMillis) * RECENT / 1000.0);
+            showableAtMillis = nowMillis;
+        }
+        if (showable < 1) {
+            return false;
+        }
+        showable--;
+        return true;
+    }
+
+    /** A change counted in the throughput and lag history but not shown (see {@link #showNext}). */
+    public void counted(long commitMillis, long seenMillis) {
+        window.record(commitMillis > 0 ? seenMillis - commitMillis : -1);
+    }
 
     /**
      * @param value        the envelope text, or null for a tombstone
