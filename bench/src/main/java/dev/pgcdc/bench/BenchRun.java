@@ -83,7 +83,7 @@ public final class BenchRun {
                 System.out.println(system.label() + ":");
                 boolean decode = system.label().equals("pgcdc logical");
                 CaptureRun run = new CaptureRun(system, services.db(), services.kafka(), phases, logs, decode, report,
-                        options.quick() ? 2 : 8);
+                        options.quick() ? 1 : 8);
                 run.run(workloads, topics);
                 if (recordBytes.isEmpty()) {
                     recordBytes = run.recordBytes();
