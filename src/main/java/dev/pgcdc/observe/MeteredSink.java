@@ -9,8 +9,8 @@ import java.util.function.Consumer;
 
 /**
  * Counts what goes through a sink and how long after its commit Kafka acknowledged it, and shows acknowledged
- * changes to the live view (as many as a page can show, see {@link LiveFeed#showNext}); changes nothing. In front of a transactional sink, see
- * {@link MeteredTransactionalSink}: there a change counts once its transaction commits.
+ * changes to the live view (as many as a page can show, see {@link LiveFeed#showNext}); changes nothing. In front
+ * of a transactional sink, see {@link MeteredTransactionalSink}: there a change counts once its transaction commits.
  */
 public final class MeteredSink implements Sink {
 

@@ -24,6 +24,7 @@ class CapturePipelineTest {
     /** Hands out one change, then has nothing more; remembers what it was confirmed. */
     private static final class OneChangeSource implements Source {
         private final CountDownLatch closed = new CountDownLatch(1);
+        private final CountDownLatch confirmed = new CountDownLatch(1);
         private ChangeEvent change;
         private volatile Position committed;
 
@@ -45,6 +46,7 @@ class CapturePipelineTest {
         @Override
         public void commit(Position position) {
             committed = position;
+            confirmed.countDown();
         }
 
         @Override
@@ -89,10 +91,7 @@ class CapturePipelineTest {
             assertThat(value.get()).as("a backlog's values must be garbage once the producer has copied them, not live until "
                     + "Kafka acknowledges them").isNull();
             sink.pending.forEach(callback -> callback.completed(null));
-            long confirmDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (source.committed == null && System.nanoTime() < confirmDeadline) {
-                Thread.onSpinWait();
-            }
+            assertThat(source.confirmed.await(10, TimeUnit.SECONDS)).as("the acknowledged change is confirmed").isTrue();
             assertThat(source.committed).as("the acknowledged change is still confirmed").isEqualTo(new Offset(1));
         }
     }
