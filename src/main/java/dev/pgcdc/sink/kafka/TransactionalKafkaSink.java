@@ -13,6 +13,7 @@ import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -145,6 +146,9 @@ public final class TransactionalKafkaSink implements TransactionalSink, KafkaHea
             Thread.currentThread().interrupt();
             throw failed("stopped while committing", e);
         } catch (KafkaException e) {
+            if (isUnexplained(e) && TransactionCoordinatorProbe.endedByAnother(kafka, transactionalId, System.currentTimeMillis())) {
+                throw abortedByCoordinator(e);
+            }
             throw failed("the Kafka transaction up to position " + position + " failed", e);
         }
     }
@@ -241,10 +245,7 @@ public final class TransactionalKafkaSink implements TransactionalSink, KafkaHea
         if (causedBy(e, InvalidTxnStateException.class)) {
             // The coordinator aborts an open transaction when a new instance of the same id fences this one; a
             // commit that reaches it meanwhile is refused with this error rather than as fenced.
-            return new CdcException(CdcException.Kind.DELIVERY, "fenced by Kafka: another capture with transactional.id '"
-                    + transactionalId + "' started after this one (Kafka was aborting this one's transaction as it committed;"
-                    + " a transaction that outlives transaction.timeout.ms is aborted the same way), so this one stops without"
-                    + " writing (nothing it sent since its last commit is visible)", e);
+            return abortedByCoordinator(e);
         }
         CdcException refused = KafkaErrors.accessRefused(e, kafka);
         if (refused != null) {
@@ -252,6 +253,19 @@ public final class TransactionalKafkaSink implements TransactionalSink, KafkaHea
         }
         return new CdcException(CdcException.Kind.DELIVERY, what + " (" + e.getMessage() + "): nothing since the last"
                 + " committed Kafka transaction is visible or confirmed to PostgreSQL; it is captured again at the next start", e);
+    }
+
+    private CdcException abortedByCoordinator(Exception e) {
+        return new CdcException(CdcException.Kind.DELIVERY, "fenced by Kafka: another capture with transactional.id '"
+                + transactionalId + "' started after this one (Kafka was aborting this one's transaction as it committed;"
+                + " a transaction that outlives transaction.timeout.ms is aborted the same way), so this one stops without"
+                + " writing (nothing it sent since its last commit is visible)", e);
+    }
+
+    /** An error response the client has no name for, such as a broker's unexpected error, which it reports without a cause. */
+    private boolean isUnexplained(KafkaException e) {
+        return !isFenced(e) && !causedBy(e, InvalidTxnStateException.class) && !causedBy(e, RetriableException.class)
+                && KafkaErrors.accessRefused(e, kafka) == null;
     }
 
     private static boolean isFenced(Throwable e) {

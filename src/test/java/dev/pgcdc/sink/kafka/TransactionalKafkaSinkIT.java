@@ -96,4 +96,32 @@ class TransactionalKafkaSinkIT {
         assertThat(Topics.read(kafka, topic, Integer.MAX_VALUE, Duration.ofSeconds(2))).extracting(ConsumedChange::key)
                 .containsExactly("{\"id\":1}", "{\"id\":2}");
     }
+
+    @Test
+    void theCoordinatorTellsATransactionEndedByANewerInstanceFromOneThatCommitted() {
+        KafkaConfig kafka = TestServices.kafka();
+        String prefix = TestServices.uniqueName("probe");
+        String topic = prefix + ".t";
+        String offsets = offsetsTopic(kafka, prefix);
+        try (TransactionalKafkaSink older = new TransactionalKafkaSink(kafka, List.of(topic), prefix + "-id", offsets)) {
+            older.send(change(topic, 1), failure -> { });
+            older.commit(new At("0/10"));
+            assertThat(TransactionCoordinatorProbe.endedByAnother(kafka, prefix + "-id", System.currentTimeMillis()))
+                    .as("after its own commit").isFalse();
+
+            older.send(change(topic, 2), failure -> { });
+            older.flush();
+            long olderFailedAt = System.currentTimeMillis();
+            try (TransactionalKafkaSink newer = new TransactionalKafkaSink(kafka, List.of(topic), prefix + "-id", offsets)) {
+                assertThat(TransactionCoordinatorProbe.endedByAnother(kafka, prefix + "-id", olderFailedAt))
+                        .as("after a newer instance started").isTrue();
+                newer.send(change(topic, 3), failure -> { });
+                newer.flush();
+                assertThat(TransactionCoordinatorProbe.endedByAnother(kafka, prefix + "-id", olderFailedAt))
+                        .as("while the newer instance's transaction is open").isTrue();
+            }
+        }
+        assertThat(TransactionCoordinatorProbe.endedByAnother(KafkaConfig.of("127.0.0.1:1"), prefix + "-id", 0))
+                .as("when Kafka cannot be asked").isFalse();
+    }
 }
