@@ -55,7 +55,9 @@ final class CaptureRun {
 
     void run(List<Workload> workloads, Topics topics) {
         List<Workload> tables = new java.util.ArrayList<>(workloads);
-        tables.add(Workload.warmUpRound().get(0));
+        for (int round = 1; round <= maxWarmUpRounds; round++) {
+            tables.add(Workload.warmUpRound(round).get(0));
+        }
         db.recreate(system.id(), tables);
         system.prepare(db, tables, runDir);
         topics.create(tables.stream().map(system::topic).toList());
@@ -98,14 +100,16 @@ final class CaptureRun {
     }
 
     private void warmUp(ChildProcess capture) {
-        List<Workload> round = Workload.warmUpRound();
         long written = 0;
         for (int rounds = 1; ; rounds++) {
+            List<Workload> round = Workload.warmUpRound(rounds);
             ProcStats before = ProcStats.of(capture.pid());
+            long inRound = 0;
             for (Workload w : round) {
-                written += phases.write(system.id(), w).longValue("changes");
+                inRound += phases.write(system.id(), w).longValue("changes");
             }
-            try (ChildProcess reader = phases.reader(system.topic(round.get(0)), written, false)) {
+            written += inRound;
+            try (ChildProcess reader = phases.reader(system.topic(round.get(0)), inRound, false)) {
                 reader.awaitResult(Duration.ofMinutes(5));
             }
             ProcStats after = ProcStats.of(capture.pid());

@@ -23,12 +23,16 @@ record Workload(String id, String label, String kind, int writers, long changes,
     }
 
     /**
-     * One round of the unreported warm-up, both shapes of change on one table: transactions of many rows, and one-row
-     * transactions from several writers. Rounds repeat until the capture's JIT has compiled its hot path.
+     * Round {@code round} of the unreported warm-up, on a table of its own: transactions of many rows, and one-row
+     * transactions from several writers. Rounds repeat until the capture's JIT has compiled its hot path. Each
+     * round's table is new to the capture, as every measured workload's is: the first changes of a table take paths
+     * the compiled code had not seen (its relation, its topic), which a capture that has run for a while has long
+     * recompiled.
      */
-    static List<Workload> warmUpRound() {
-        return List.of(new Workload("w", "warm-up", "tx", 1, 5_000, 100, 0, false),
-                new Workload("w", "warm-up", "single", 8, 5_000, 1, 0, false));
+    static List<Workload> warmUpRound(int round) {
+        String id = "w" + round;
+        return List.of(new Workload(id, "warm-up", "tx", 1, 5_000, 100, 0, false),
+                new Workload(id, "warm-up", "single", 8, 5_000, 1, 0, false));
     }
 
     /** (a)–(e) of the benchmark; {@code quick} keeps every kind but with fewer changes. */
