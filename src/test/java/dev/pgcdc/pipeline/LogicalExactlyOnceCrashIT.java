@@ -55,8 +55,10 @@ class LogicalExactlyOnceCrashIT {
                     // The first capture creates the slot: changes before it would not be streamed.
                     workload = HotKeyWorkload.startChanges(database, 4, 40, CHANGES);
                 }
-                Conditions.await("capture publishes; output: " + process.output(), () -> Topics.size(kafka, topic) > published,
-                        Duration.ofSeconds(30));
+                // once the writers are done there may be nothing left to publish
+                HotKeyWorkload writers = workload;
+                Conditions.await("capture publishes; output: " + process.output(),
+                        () -> Topics.size(kafka, topic) > published || !writers.isRunning(), Duration.ofSeconds(30));
                 // time itself is the subject: the kill must land at a random point of the stream
                 Thread.sleep(ThreadLocalRandom.current().nextLong(0, 700));
                 process.kill();
