@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -21,6 +23,16 @@ public final class PgcdcProcess implements AutoCloseable {
     public static final List<String> LAUNCHER_JVM_OPTIONS = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:NewRatio=1", "-XX:MetaspaceSize=64m");
     /** The environment the launchers give the JVM by default: glibc's malloc arenas. */
     public static final Map<String, String> LAUNCHER_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
+
+    /**
+     * Processes still running, killed when the test JVM exits: a test that fails between starting a capture and
+     * stopping it would otherwise leave it running, retrying servers that are gone, after the build ends.
+     */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly), "pgcdc-process-reaper"));
+    }
 
     private final Process process;
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -67,7 +79,10 @@ public final class PgcdcProcess implements AutoCloseable {
 
     /** Starts any command line that runs pgcdc (the release archive's {@code bin/pgcdc}, say). */
     public static PgcdcProcess start(ProcessBuilder command) throws IOException {
-        return new PgcdcProcess(command.redirectErrorStream(true).start());
+        Process process = command.redirectErrorStream(true).start();
+        RUNNING.add(process);
+        process.onExit().thenRun(() -> RUNNING.remove(process));
+        return new PgcdcProcess(process);
     }
 
     /** Waits until a line containing {@code text} was printed; false on timeout or if the process ended first. */
