@@ -63,6 +63,7 @@ public final class TriggerSource implements Source {
     private boolean batchHadRows;
     private BatchBoundary batchEnded;
     private final JournalWakeup wakeup;
+    private final JournalStatistics statistics = new JournalStatistics();
     /** The last row read when it and every row after it carried no event (skipped, a watermark, a signal). */
     private JournalPosition positionWithoutEvents;
     private boolean closed;
@@ -246,6 +247,8 @@ public final class TriggerSource implements Source {
             lastBatch = batch;
             batch = null;
             wakeup.batchDone(batchHadRows);
+        } else {
+            statistics.fullPageRead(connection);
         }
         long nowMillis = System.currentTimeMillis();
         List<ChangeEvent> events = new ArrayList<>(page.size() + 8);
@@ -295,6 +298,9 @@ public final class TriggerSource implements Source {
         } else if (transactions.atTransactionEnd()) {
             // the page ends with a transaction's last row: a place to commit inside a large batch
             batchEnded = new BatchBoundary(batch.lower(), batch.upper(), transactions.lastTransactionEnd(), false);
+        }
+        if (page.size() >= config.batchSize()) {
+            statistics.fullPageRead(connection);
         }
         return events;
     }

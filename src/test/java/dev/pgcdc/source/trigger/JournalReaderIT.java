@@ -82,7 +82,7 @@ class JournalReaderIT {
     }
 
     /** Blocks of the journal and its indexes read so far in the current transaction. */
-    private static long blocksRead(Connection connection) throws SQLException {
+    static long blocksRead(Connection connection) throws SQLException {
         try (PreparedStatement query = connection.prepareStatement("""
                 SELECT sum(pg_stat_get_xact_blocks_fetched(oid))::bigint FROM pg_class
                 WHERE oid IN ('pgcdc.journal'::regclass, 'pgcdc.journal_pkey'::regclass, 'pgcdc.journal_tx_id'::regclass)""");

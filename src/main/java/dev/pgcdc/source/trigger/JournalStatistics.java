@@ -1,0 +1,94 @@
+package dev.pgcdc.source.trigger;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.SQLWarning;
+import java.sql.Statement;
+import java.time.Duration;
+
+/**
+ * Keeps the planner's statistics of the journal current while capture reads a backlog. A backlog is written faster
+ * than autovacuum analyzes the journal (a minute apart at best), and with statistics from before it the planner takes
+ * a batch's transaction-id range for a few rows: it ANDs that index with the primary key, and each page then reads and
+ * sorts the rest of the batch (2,736 blocks for a page of 100 rows of a 100,000-row backlog, and a 1,000,000-row drain
+ * at a quarter of its speed).
+ *
+ * <p>So after a full page (more of its batch follows), at most once per {@link #CHECK_INTERVAL}, capture compares the
+ * journal's size with its size when last analyzed or vacuumed, as the planner's statistics record it, and analyzes it
+ * when it has more than doubled ({@link #stale}). It waits at most {@link #LOCK_WAIT} for a vacuum or analyze already
+ * running, and a role that may not analyze the journal is told once: reading goes on with the old statistics either way.
+ */
+final class JournalStatistics {
+
+    static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
+    static final Duration LOCK_WAIT = Duration.ofMillis(100);
+    /** Growth below this many blocks (about 6,000 rows) makes no page plan much worse, whatever the statistics say. */
+    static final long MIN_NEW_BLOCKS = 128;
+    private static final String SIZES = """
+            SELECT relpages, pg_relation_size(oid) / current_setting('block_size')::int FROM pg_class
+            WHERE oid = 'pgcdc.journal'::regclass""";
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+    private static final Logger log = LoggerFactory.getLogger(JournalStatistics.class);
+
+    private boolean checked;
+    private long lastCheckNanos;
+    private boolean allowed = true;
+
+    /**
+     * After a full page of a batch, read on {@code connection} in autocommit: analyzes the journal when its
+     * statistics are {@link #stale}. Whether it did.
+     */
+    boolean fullPageRead(Connection connection) throws SQLException {
+        long now = System.nanoTime();
+        if (!allowed || checked && now - lastCheckNanos < CHECK_INTERVAL.toNanos()) {
+            return false;
+        }
+        checked = true;
+        lastCheckNanos = now;
+        try (Statement statement = connection.createStatement()) {
+            try (ResultSet sizes = statement.executeQuery(SIZES)) {
+                sizes.next();
+                if (!stale(sizes.getLong(1), sizes.getLong(2))) {
+                    return false;
+                }
+            }
+            return analyze(connection, statement);
+        }
+    }
+
+    /** Whether a journal of {@code blocks} blocks outgrew statistics taken at {@code blocksAnalyzed}. */
+    static boolean stale(long blocksAnalyzed, long blocks) {
+        return blocks - 2 * Math.max(blocksAnalyzed, 0) > MIN_NEW_BLOCKS;
+    }
+
+    private boolean analyze(Connection connection, Statement statement) throws SQLException {
+        connection.setAutoCommit(false);
+        try {
+            statement.execute("SET LOCAL lock_timeout = " + LOCK_WAIT.toMillis());
+            statement.execute("ANALYZE pgcdc.journal");
+            SQLWarning refused = statement.getWarnings();
+            connection.commit();
+            if (refused != null) {
+                allowed = false;
+                log.info("The capture role may not analyze pgcdc.journal ({}), so a large backlog may drain slower until autovacuum"
+                        + " does: its owner may, and from PostgreSQL 17 so may a role granted MAINTAIN on it", refused.getMessage());
+                return false;
+            }
+            log.debug("Analyzed pgcdc.journal: it had outgrown its statistics");
+            return true;
+        } catch (SQLException e) {
+            connection.rollback();
+            if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                throw e;
+            }
+            log.debug("Did not analyze pgcdc.journal: a vacuum or analyze holds it");
+            return false;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+}

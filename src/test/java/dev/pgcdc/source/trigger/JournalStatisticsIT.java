@@ -1,0 +1,130 @@
+package dev.pgcdc.source.trigger;
+
+import dev.pgcdc.config.DatabaseConfig;
+import dev.pgcdc.config.TriggerCaptureConfig;
+import dev.pgcdc.event.TableId;
+import dev.pgcdc.testing.TestServices;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A backlog written faster than autovacuum analyzes the journal (a capture started after a bulk load, or running
+ * when one comes): the statistics still describe the journal as it was, and a page must still read its own rows
+ * in id order, not every row of the batch. Counted in blocks read, which do not depend on the machine's speed.
+ */
+class JournalStatisticsIT {
+
+    private static final int BACKLOG_TRANSACTIONS = 100;
+    private static final int ROWS_PER_TRANSACTION = 1_000;
+    private static final int PAGE_ROWS = 100;
+    /** A page's rows fill a few heap blocks and a few index blocks; the rest of the batch thousands. */
+    private static final long PAGE_BLOCKS = 100;
+
+    @Test
+    void aPageOfABacklogReadsItsOwnRowsOnceCaptureRefreshedStatisticsThatPredateTheBacklog() throws Exception {
+        DatabaseConfig database = journalAnalyzedSmall();
+        try (Connection connection = TestServices.connect(database)) {
+            JournalReader reader = JournalReader.forServer(connection);
+            TableDefinitions definitions = new TableDefinitions();
+            TxSnapshot lower = reader.snapshot(connection, definitions).upper();
+            writeBacklog(database, BACKLOG_TRANSACTIONS);
+            JournalReader.BatchStart start = reader.firstPage(connection, lower, definitions, PAGE_ROWS);
+            assertThat(start.rows()).hasSize(PAGE_ROWS);
+
+            assertThat(new JournalStatistics().fullPageRead(connection)).as("analyzed").isTrue();
+
+            JournalBatch batch = new JournalBatch(lower, start.upper());
+            connection.setAutoCommit(false);
+            long before = JournalReaderIT.blocksRead(connection);
+            List<JournalRow> page = reader.page(connection, batch, start.rows().get(PAGE_ROWS - 1).id(), PAGE_ROWS);
+            assertThat(page).hasSize(PAGE_ROWS);
+            assertThat(page.get(0).newRow()).isEqualTo("{\"id\":" + PAGE_ROWS + ",\"v\":0}");
+            assertThat(JournalReaderIT.blocksRead(connection) - before).as("blocks read by the batch's second page").isLessThan(PAGE_BLOCKS);
+            connection.rollback();
+        }
+    }
+
+    @ParameterizedTest(name = "exactly-once: {0}")
+    @ValueSource(booleans = {false, true})
+    void captureStartedOnABacklogAnalyzesTheJournalAtItsFirstFullPage(boolean exactlyOnce) throws Exception {
+        DatabaseConfig database = journalAnalyzedSmall();
+        writeBacklog(database, 20);
+        TriggerCaptureConfig config = new TriggerCaptureConfig(TestServices.uniqueName("stats"), false, Duration.ofMillis(20), PAGE_ROWS);
+        try (TriggerSource source = exactlyOnce ? TriggerSource.openExactlyOnce(database, config, null) : TriggerSource.open(database, config)) {
+            assertThat(source.poll(Duration.ofSeconds(5))).hasSize(PAGE_ROWS);
+        }
+        assertThat(Long.parseLong(TestServices.query(database, "SELECT reltuples::bigint FROM pg_class WHERE oid = 'pgcdc.journal'::regclass")))
+                .as("rows the journal's statistics count").isGreaterThanOrEqualTo(20 * ROWS_PER_TRANSACTION);
+    }
+
+    @Test
+    void aJournalThatHasNotOutgrownItsStatisticsIsNotAnalyzedAgain() throws Exception {
+        DatabaseConfig database = journalAnalyzedSmall();
+        try (Connection connection = TestServices.connect(database)) {
+            assertThat(new JournalStatistics().fullPageRead(connection)).isFalse();
+        }
+    }
+
+    @Test
+    void aVacuumHoldingTheJournalIsWaitedForBrieflyAndReadingGoesOn() throws Exception {
+        DatabaseConfig database = journalAnalyzedSmall();
+        writeBacklog(database, 20);
+        try (Connection vacuum = TestServices.connect(database); Statement holding = vacuum.createStatement();
+             Connection connection = TestServices.connect(database)) {
+            vacuum.setAutoCommit(false);
+            holding.execute("LOCK TABLE pgcdc.journal IN SHARE UPDATE EXCLUSIVE MODE");
+
+            long started = System.nanoTime();
+            assertThat(new JournalStatistics().fullPageRead(connection)).isFalse();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+            assertThat(connection.getAutoCommit()).isTrue();
+            assertThat(JournalReader.forServer(connection).snapshot(connection, new TableDefinitions()).upper()).isNotNull();
+            vacuum.rollback();
+        }
+    }
+
+    @Test
+    void aRoleThatMayNotAnalyzeTheJournalReadsOnWithTheOldStatistics() throws Exception {
+        DatabaseConfig database = journalAnalyzedSmall();
+        writeBacklog(database, 20);
+        String role = TestServices.uniqueName("reader");
+        TestServices.execute(database, "CREATE ROLE " + role + " LOGIN; GRANT USAGE ON SCHEMA pgcdc TO " + role
+                + "; GRANT SELECT, DELETE ON pgcdc.journal TO " + role);
+        try (Connection connection = TestServices.connect(new DatabaseConfig(database.url(), role, null))) {
+            JournalStatistics statistics = new JournalStatistics();
+            assertThat(statistics.fullPageRead(connection)).isFalse();
+            assertThat(connection.getAutoCommit()).isTrue();
+            assertThat(JournalReader.forServer(connection).snapshot(connection, new TableDefinitions()).upper()).isNotNull();
+        }
+        assertThat(Long.parseLong(TestServices.query(database, "SELECT reltuples::bigint FROM pg_class WHERE oid = 'pgcdc.journal'::regclass")))
+                .as("rows the journal's statistics count").isLessThan(2_000);
+    }
+
+    /** A journal of 1,000 rows, analyzed, that autovacuum leaves alone. */
+    private static DatabaseConfig journalAnalyzedSmall() {
+        DatabaseConfig database = TestServices.newDatabase();
+        TestServices.execute(database, "CREATE TABLE items (id int PRIMARY KEY, v int)");
+        JournalSchema.install(database, List.of(new TableId("public", "items")));
+        TestServices.execute(database, "ALTER TABLE pgcdc.journal SET (autovacuum_enabled = false)");
+        TestServices.execute(database, "INSERT INTO items SELECT g, 0 FROM generate_series(-1000, -1) g");
+        TestServices.execute(database, "ANALYZE pgcdc.journal");
+        return database;
+    }
+
+    private static void writeBacklog(DatabaseConfig database, int transactions) throws Exception {
+        try (Connection connection = TestServices.connect(database); Statement statement = connection.createStatement()) {
+            for (int t = 0; t < transactions; t++) {
+                int first = t * ROWS_PER_TRANSACTION;
+                statement.execute("INSERT INTO items SELECT g, 0 FROM generate_series(" + first + ", " + (first + ROWS_PER_TRANSACTION - 1) + ") g");
+            }
+        }
+    }
+}
