@@ -72,6 +72,7 @@ final class CaptureRun {
         } finally {
             capture.close();
         }
+        system.afterFirstStop(runDir);
         for (Workload w : workloads) {
             if (w.backlog()) {
                 backlog(w);
