@@ -20,7 +20,8 @@ import java.time.Duration;
  * <p>So after a full page (more of its batch follows), at most once per {@link #CHECK_INTERVAL}, capture compares the
  * journal's size with its size when last analyzed or vacuumed, as the planner's statistics record it, and analyzes it
  * when it has more than doubled ({@link #stale}). It waits at most {@link #LOCK_WAIT} for a vacuum or analyze already
- * running, and a role that may not analyze the journal is told once: reading goes on with the old statistics either way.
+ * running, and a role that may not analyze the journal, or any other failure of the analyze but a lost connection, is
+ * told once: reading goes on with the old statistics either way.
  */
 final class JournalStatistics {
 
@@ -32,6 +33,7 @@ final class JournalStatistics {
             SELECT relpages, pg_relation_size(oid) / current_setting('block_size')::int FROM pg_class
             WHERE oid = 'pgcdc.journal'::regclass""";
     private static final String LOCK_NOT_AVAILABLE = "55P03";
+    private static final String CONNECTION_EXCEPTION = "08";
     private static final Logger log = LoggerFactory.getLogger(JournalStatistics.class);
 
     private boolean checked;
@@ -82,10 +84,18 @@ final class JournalStatistics {
             return true;
         } catch (SQLException e) {
             connection.rollback();
-            if (!LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            if (state.equals(LOCK_NOT_AVAILABLE)) {
+                log.debug("Did not analyze pgcdc.journal: a vacuum or analyze holds it");
+                return false;
+            }
+            if (state.startsWith(CONNECTION_EXCEPTION)) {
                 throw e;
             }
-            log.debug("Did not analyze pgcdc.journal: a vacuum or analyze holds it");
+            // never worth stopping capture for: the page plans only get slower
+            allowed = false;
+            log.info("Could not analyze pgcdc.journal ({}), so a large backlog may drain slower until autovacuum does",
+                    e.getMessage().lines().findFirst().orElse(""));
             return false;
         } finally {
             connection.setAutoCommit(true);

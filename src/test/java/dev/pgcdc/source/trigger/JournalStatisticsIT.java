@@ -108,6 +108,30 @@ class JournalStatisticsIT {
                 .as("rows the journal's statistics count").isLessThan(2_000);
     }
 
+    @Test
+    void anAnalyzeThatFailsLeavesReadingToGoOnAndIsNotTriedAgain() throws Exception {
+        DatabaseConfig database = journalAnalyzedSmall();
+        writeBacklog(database, 20);
+        try (Connection vacuum = TestServices.connect(database); Statement holding = vacuum.createStatement();
+             Connection connection = TestServices.connect(database); Statement statement = connection.createStatement()) {
+            // a role's statement_timeout shorter than the wait for a running vacuum: the analyze is cancelled
+            statement.execute("SET statement_timeout = " + JournalStatistics.LOCK_WAIT.toMillis() / 5);
+            vacuum.setAutoCommit(false);
+            holding.execute("LOCK TABLE pgcdc.journal IN SHARE UPDATE EXCLUSIVE MODE");
+            JournalStatistics statistics = new JournalStatistics();
+            assertThat(statistics.fullPageRead(connection)).isFalse();
+            assertThat(connection.getAutoCommit()).isTrue();
+            assertThat(JournalReader.forServer(connection).snapshot(connection, new TableDefinitions()).upper()).isNotNull();
+
+            vacuum.rollback();
+            statement.execute("RESET statement_timeout");
+            Thread.sleep(JournalStatistics.CHECK_INTERVAL.toMillis() + 100);
+            assertThat(statistics.fullPageRead(connection)).as("tried again").isFalse();
+        }
+        assertThat(Long.parseLong(TestServices.query(database, "SELECT reltuples::bigint FROM pg_class WHERE oid = 'pgcdc.journal'::regclass")))
+                .as("rows the journal's statistics count").isLessThan(2_000);
+    }
+
     /** A journal of 1,000 rows, analyzed, that autovacuum leaves alone. */
     private static DatabaseConfig journalAnalyzedSmall() {
         DatabaseConfig database = TestServices.newDatabase();
