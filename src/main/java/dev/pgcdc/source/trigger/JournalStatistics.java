@@ -17,14 +17,17 @@ import java.time.Duration;
  * sorts the rest of the batch (2,736 blocks for a page of 100 rows of a 100,000-row backlog, and a 1,000,000-row drain
  * at a quarter of its speed).
  *
- * <p>So after a full page (more of its batch follows), at most once per {@link #CHECK_INTERVAL}, capture compares the
- * journal's size with its size when last analyzed or vacuumed, as the planner's statistics record it, and analyzes it
- * when it has more than doubled ({@link #stale}). It waits at most {@link #LOCK_WAIT} for a vacuum or analyze already
+ * <p>So once a batch has filled {@link #BACKLOG_PAGES} pages in a row (a backlog: more of it follows), at most once
+ * per {@link #CHECK_INTERVAL}, capture compares the journal's size with its size when last analyzed or vacuumed, as the
+ * planner's statistics record it, and analyzes it when it has more than doubled ({@link #stale}). Not at the first full
+ * page: analyzing holds up reading for as long as it takes (sampling up to 30,000 blocks), and in a busy stream of
+ * small batches, where the page plans do not matter, that delayed changes by a few hundred milliseconds. It waits at most {@link #LOCK_WAIT} for a vacuum or analyze already
  * running, and a role that may not analyze the journal, or any other failure of the analyze but a lost connection, is
  * told once: reading goes on with the old statistics either way.
  */
 final class JournalStatistics {
 
+    static final int BACKLOG_PAGES = 10;
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
     static final Duration LOCK_WAIT = Duration.ofMillis(100);
     /** Growth below this many blocks (about 6,000 rows) makes no page plan much worse, whatever the statistics say. */
@@ -36,17 +39,19 @@ final class JournalStatistics {
     private static final String CONNECTION_EXCEPTION = "08";
     private static final Logger log = LoggerFactory.getLogger(JournalStatistics.class);
 
+    private int fullPagesInARow;
     private boolean checked;
     private long lastCheckNanos;
     private boolean allowed = true;
 
     /**
-     * After a full page of a batch, read on {@code connection} in autocommit: analyzes the journal when its
-     * statistics are {@link #stale}. Whether it did.
+     * After each page of a batch, read on {@code connection} in autocommit ({@code full}: more of the batch may
+     * follow): analyzes the journal when a backlog is being read and its statistics are {@link #stale}. Whether it did.
      */
-    boolean fullPageRead(Connection connection) throws SQLException {
+    boolean pageRead(Connection connection, boolean full) throws SQLException {
+        fullPagesInARow = full ? fullPagesInARow + 1 : 0;
         long now = System.nanoTime();
-        if (!allowed || checked && now - lastCheckNanos < CHECK_INTERVAL.toNanos()) {
+        if (fullPagesInARow < BACKLOG_PAGES || !allowed || checked && now - lastCheckNanos < CHECK_INTERVAL.toNanos()) {
             return false;
         }
         checked = true;
@@ -71,6 +76,7 @@ final class JournalStatistics {
         connection.setAutoCommit(false);
         try {
             statement.execute("SET LOCAL lock_timeout = " + LOCK_WAIT.toMillis());
+            long started = System.nanoTime();
             statement.execute("ANALYZE pgcdc.journal");
             SQLWarning refused = statement.getWarnings();
             connection.commit();
@@ -80,7 +86,7 @@ final class JournalStatistics {
                         + " does: its owner may, and from PostgreSQL 17 so may a role granted MAINTAIN on it", refused.getMessage());
                 return false;
             }
-            log.debug("Analyzed pgcdc.journal: it had outgrown its statistics");
+            log.debug("Analyzed pgcdc.journal in {} ms: it had outgrown its statistics", (System.nanoTime() - started) / 1_000_000);
             return true;
         } catch (SQLException e) {
             connection.rollback();

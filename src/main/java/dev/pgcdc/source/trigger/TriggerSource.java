@@ -247,9 +247,8 @@ public final class TriggerSource implements Source {
             lastBatch = batch;
             batch = null;
             wakeup.batchDone(batchHadRows);
-        } else {
-            statistics.fullPageRead(connection);
         }
+        statistics.pageRead(connection, page.size() >= config.batchSize());
         long nowMillis = System.currentTimeMillis();
         List<ChangeEvent> events = new ArrayList<>(page.size() + 8);
         for (JournalRow row : page) {
@@ -299,9 +298,7 @@ public final class TriggerSource implements Source {
             // the page ends with a transaction's last row: a place to commit inside a large batch
             batchEnded = new BatchBoundary(batch.lower(), batch.upper(), transactions.lastTransactionEnd(), false);
         }
-        if (page.size() >= config.batchSize()) {
-            statistics.fullPageRead(connection);
-        }
+        statistics.pageRead(connection, page.size() >= config.batchSize());
         return events;
     }
 }

@@ -39,7 +39,7 @@ class JournalStatisticsIT {
             JournalReader.BatchStart start = reader.firstPage(connection, lower, definitions, PAGE_ROWS);
             assertThat(start.rows()).hasSize(PAGE_ROWS);
 
-            assertThat(new JournalStatistics().fullPageRead(connection)).as("analyzed").isTrue();
+            assertThat(afterABacklogsPages(new JournalStatistics(), connection)).as("analyzed").isTrue();
 
             JournalBatch batch = new JournalBatch(lower, start.upper());
             connection.setAutoCommit(false);
@@ -54,12 +54,14 @@ class JournalStatisticsIT {
 
     @ParameterizedTest(name = "exactly-once: {0}")
     @ValueSource(booleans = {false, true})
-    void captureStartedOnABacklogAnalyzesTheJournalAtItsFirstFullPage(boolean exactlyOnce) throws Exception {
+    void captureStartedOnABacklogAnalyzesTheJournalOnceItIsReadingABacklog(boolean exactlyOnce) throws Exception {
         DatabaseConfig database = journalAnalyzedSmall();
         writeBacklog(database, 20);
         TriggerCaptureConfig config = new TriggerCaptureConfig(TestServices.uniqueName("stats"), false, Duration.ofMillis(20), PAGE_ROWS);
         try (TriggerSource source = exactlyOnce ? TriggerSource.openExactlyOnce(database, config, null) : TriggerSource.open(database, config)) {
-            assertThat(source.poll(Duration.ofSeconds(5))).hasSize(PAGE_ROWS);
+            for (int page = 0; page < JournalStatistics.BACKLOG_PAGES; page++) {
+                assertThat(source.poll(Duration.ofSeconds(5))).hasSize(PAGE_ROWS);
+            }
         }
         assertThat(Long.parseLong(TestServices.query(database, "SELECT reltuples::bigint FROM pg_class WHERE oid = 'pgcdc.journal'::regclass")))
                 .as("rows the journal's statistics count").isGreaterThanOrEqualTo(20 * ROWS_PER_TRANSACTION);
@@ -69,8 +71,25 @@ class JournalStatisticsIT {
     void aJournalThatHasNotOutgrownItsStatisticsIsNotAnalyzedAgain() throws Exception {
         DatabaseConfig database = journalAnalyzedSmall();
         try (Connection connection = TestServices.connect(database)) {
-            assertThat(new JournalStatistics().fullPageRead(connection)).isFalse();
+            assertThat(afterABacklogsPages(new JournalStatistics(), connection)).isFalse();
         }
+    }
+
+    @Test
+    void aBusyStreamOfSmallBatchesIsNotHeldUpByAnAnalyze() throws Exception {
+        DatabaseConfig database = journalAnalyzedSmall();
+        writeBacklog(database, 20);
+        try (Connection connection = TestServices.connect(database)) {
+            JournalStatistics statistics = new JournalStatistics();
+            for (int batch = 0; batch < 3; batch++) {
+                for (int page = 1; page < JournalStatistics.BACKLOG_PAGES; page++) {
+                    assertThat(statistics.pageRead(connection, true)).isFalse();
+                }
+                assertThat(statistics.pageRead(connection, false)).isFalse();
+            }
+        }
+        assertThat(Long.parseLong(TestServices.query(database, "SELECT reltuples::bigint FROM pg_class WHERE oid = 'pgcdc.journal'::regclass")))
+                .as("rows the journal's statistics count").isLessThan(2_000);
     }
 
     @Test
@@ -83,7 +102,7 @@ class JournalStatisticsIT {
             holding.execute("LOCK TABLE pgcdc.journal IN SHARE UPDATE EXCLUSIVE MODE");
 
             long started = System.nanoTime();
-            assertThat(new JournalStatistics().fullPageRead(connection)).isFalse();
+            assertThat(afterABacklogsPages(new JournalStatistics(), connection)).isFalse();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
             assertThat(connection.getAutoCommit()).isTrue();
             assertThat(JournalReader.forServer(connection).snapshot(connection, new TableDefinitions()).upper()).isNotNull();
@@ -100,7 +119,7 @@ class JournalStatisticsIT {
                 + "; GRANT SELECT, DELETE ON pgcdc.journal TO " + role);
         try (Connection connection = TestServices.connect(new DatabaseConfig(database.url(), role, null))) {
             JournalStatistics statistics = new JournalStatistics();
-            assertThat(statistics.fullPageRead(connection)).isFalse();
+            assertThat(afterABacklogsPages(statistics, connection)).isFalse();
             assertThat(connection.getAutoCommit()).isTrue();
             assertThat(JournalReader.forServer(connection).snapshot(connection, new TableDefinitions()).upper()).isNotNull();
         }
@@ -119,17 +138,25 @@ class JournalStatisticsIT {
             vacuum.setAutoCommit(false);
             holding.execute("LOCK TABLE pgcdc.journal IN SHARE UPDATE EXCLUSIVE MODE");
             JournalStatistics statistics = new JournalStatistics();
-            assertThat(statistics.fullPageRead(connection)).isFalse();
+            assertThat(afterABacklogsPages(statistics, connection)).isFalse();
             assertThat(connection.getAutoCommit()).isTrue();
             assertThat(JournalReader.forServer(connection).snapshot(connection, new TableDefinitions()).upper()).isNotNull();
 
             vacuum.rollback();
             statement.execute("RESET statement_timeout");
             Thread.sleep(JournalStatistics.CHECK_INTERVAL.toMillis() + 100);
-            assertThat(statistics.fullPageRead(connection)).as("tried again").isFalse();
+            assertThat(statistics.pageRead(connection, true)).as("tried again").isFalse();
         }
         assertThat(Long.parseLong(TestServices.query(database, "SELECT reltuples::bigint FROM pg_class WHERE oid = 'pgcdc.journal'::regclass")))
                 .as("rows the journal's statistics count").isLessThan(2_000);
+    }
+
+    /** Reads a backlog's full pages up to the one that may analyze the journal: whether that one did. */
+    private static boolean afterABacklogsPages(JournalStatistics statistics, Connection connection) throws Exception {
+        for (int page = 1; page < JournalStatistics.BACKLOG_PAGES; page++) {
+            assertThat(statistics.pageRead(connection, true)).as("analyzed at full page " + page).isFalse();
+        }
+        return statistics.pageRead(connection, true);
     }
 
     /** A journal of 1,000 rows, analyzed, that autovacuum leaves alone. */
