@@ -21,15 +21,22 @@ import java.time.Duration;
  * per {@link #CHECK_INTERVAL}, capture compares the journal's size with its size when last analyzed or vacuumed, as the
  * planner's statistics record it, and analyzes it when it has more than doubled ({@link #stale}). Not at the first full
  * page: analyzing holds up reading for as long as it takes (sampling up to 30,000 blocks), and in a busy stream of
- * small batches, where the page plans do not matter, that delayed changes by a few hundred milliseconds. It waits at most {@link #LOCK_WAIT} for a vacuum or analyze already
- * running, and a role that may not analyze the journal, or any other failure of the analyze but a lost connection, is
- * told once: reading goes on with the old statistics either way.
+ * small batches, where the page plans do not matter, that delayed changes by a few hundred milliseconds.
+ *
+ * <p>It waits at most {@link #LOCK_WAIT} for a vacuum or analyze already running. A role that may not analyze the
+ * journal, or any other failure of the analyze but a lost connection, is told once: reading goes on with the old
+ * statistics either way.
  */
 final class JournalStatistics {
 
     static final int BACKLOG_PAGES = 10;
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
-    static final Duration LOCK_WAIT = Duration.ofMillis(100);
+    /**
+     * Longer than PostgreSQL's default {@code deadlock_timeout} (1 s), after which it cancels an autovacuum that blocks
+     * another session's lock: autovacuum starts on a fresh backlog too, and a shorter wait found it there for as long
+     * as the drain lasted.
+     */
+    static final Duration LOCK_WAIT = Duration.ofMillis(1_500);
     /** Growth below this many blocks (about 6,000 rows) makes no page plan much worse, whatever the statistics say. */
     static final long MIN_NEW_BLOCKS = 128;
     private static final String SIZES = """
