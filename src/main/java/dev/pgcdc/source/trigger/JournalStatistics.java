@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
@@ -17,11 +16,12 @@ import java.time.Duration;
  * sorts the rest of the batch (2,736 blocks for a page of 100 rows of a 100,000-row backlog, and a 1,000,000-row drain
  * at a quarter of its speed).
  *
- * <p>So once a batch has filled {@link #BACKLOG_PAGES} pages in a row (a backlog: more of it follows), at most once
- * per {@link #CHECK_INTERVAL}, capture compares the journal's size with its size when last analyzed or vacuumed, as the
- * planner's statistics record it, and analyzes it when it has more than doubled ({@link #stale}). Not at the first full
- * page: analyzing holds up reading for as long as it takes (sampling up to 30,000 blocks), and in a busy stream of
- * small batches, where the page plans do not matter, that delayed changes by a few hundred milliseconds.
+ * <p>So once a batch has filled {@link #BACKLOG_PAGES} pages in a row (a backlog: more of it follows), capture analyzes
+ * the journal: at once the first time, then at most once per {@link #INTERVAL} while backlogs last. Not at the first
+ * full page: analyzing holds up reading for as long as it takes (sampling up to 30,000 blocks), and in a busy stream
+ * of small batches, where the page plans do not matter, that delayed changes by a few hundred milliseconds. Not when
+ * the journal merely grew either: a vacuum records its new size without new statistics, and a backlog refills the
+ * space earlier rows left, so the size missed a backlog of 1,000,000 rows for its first 9 seconds.
  *
  * <p>It waits at most {@link #LOCK_WAIT} for a vacuum or analyze already running. A role that may not analyze the
  * journal, or any other failure of the analyze but a lost connection, is told once: reading goes on with the old
@@ -30,53 +30,52 @@ import java.time.Duration;
 final class JournalStatistics {
 
     static final int BACKLOG_PAGES = 10;
-    static final Duration CHECK_INTERVAL = Duration.ofSeconds(1);
+    static final Duration INTERVAL = Duration.ofSeconds(10);
     /**
      * Longer than PostgreSQL's default {@code deadlock_timeout} (1 s), after which it cancels an autovacuum that blocks
      * another session's lock: autovacuum starts on a fresh backlog too, and a shorter wait found it there for as long
      * as the drain lasted.
      */
     static final Duration LOCK_WAIT = Duration.ofMillis(1_500);
-    /** Growth below this many blocks (about 6,000 rows) makes no page plan much worse, whatever the statistics say. */
-    static final long MIN_NEW_BLOCKS = 128;
-    private static final String SIZES = """
-            SELECT relpages, pg_relation_size(oid) / current_setting('block_size')::int FROM pg_class
-            WHERE oid = 'pgcdc.journal'::regclass""";
     private static final String LOCK_NOT_AVAILABLE = "55P03";
     private static final String CONNECTION_EXCEPTION = "08";
     private static final Logger log = LoggerFactory.getLogger(JournalStatistics.class);
 
     private int fullPagesInARow;
-    private boolean checked;
-    private long lastCheckNanos;
+    private boolean analyzed;
+    private long lastAnalyzeNanos;
     private boolean allowed = true;
+    private final Duration interval;
+
+    JournalStatistics() {
+        this(INTERVAL);
+    }
+
+    /** With {@code interval} between analyzes instead of {@link #INTERVAL}. */
+    JournalStatistics(Duration interval) {
+        this.interval = interval;
+    }
 
     /**
      * After each page of a batch, read on {@code connection} in autocommit ({@code full}: more of the batch may
-     * follow): analyzes the journal when a backlog is being read and its statistics are {@link #stale}. Whether it did.
+     * follow): analyzes the journal when a backlog is being read and it is {@link #due}. Whether it did.
      */
     boolean pageRead(Connection connection, boolean full) throws SQLException {
         fullPagesInARow = full ? fullPagesInARow + 1 : 0;
         long now = System.nanoTime();
-        if (fullPagesInARow < BACKLOG_PAGES || !allowed || checked && now - lastCheckNanos < CHECK_INTERVAL.toNanos()) {
+        if (!allowed || !due(fullPagesInARow, analyzed ? now - lastAnalyzeNanos : Long.MAX_VALUE, interval)) {
             return false;
         }
-        checked = true;
-        lastCheckNanos = now;
+        analyzed = true;
+        lastAnalyzeNanos = now;
         try (Statement statement = connection.createStatement()) {
-            try (ResultSet sizes = statement.executeQuery(SIZES)) {
-                sizes.next();
-                if (!stale(sizes.getLong(1), sizes.getLong(2))) {
-                    return false;
-                }
-            }
             return analyze(connection, statement);
         }
     }
 
-    /** Whether a journal of {@code blocks} blocks outgrew statistics taken at {@code blocksAnalyzed}. */
-    static boolean stale(long blocksAnalyzed, long blocks) {
-        return blocks - 2 * Math.max(blocksAnalyzed, 0) > MIN_NEW_BLOCKS;
+    /** Whether to analyze after {@code fullPagesInARow} full pages, {@code sinceLastNanos} after the last analyze. */
+    static boolean due(int fullPagesInARow, long sinceLastNanos, Duration interval) {
+        return fullPagesInARow >= BACKLOG_PAGES && sinceLastNanos >= interval.toNanos();
     }
 
     private boolean analyze(Connection connection, Statement statement) throws SQLException {
@@ -93,7 +92,7 @@ final class JournalStatistics {
                         + " does: its owner may, and from PostgreSQL 17 so may a role granted MAINTAIN on it", refused.getMessage());
                 return false;
             }
-            log.debug("Analyzed pgcdc.journal in {} ms: it had outgrown its statistics", (System.nanoTime() - started) / 1_000_000);
+            log.debug("Analyzed pgcdc.journal in {} ms: a backlog is being read", (System.nanoTime() - started) / 1_000_000);
             return true;
         } catch (SQLException e) {
             connection.rollback();

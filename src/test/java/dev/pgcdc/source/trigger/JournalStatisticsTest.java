@@ -3,23 +3,24 @@ package dev.pgcdc.source.trigger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.time.Duration;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class JournalStatisticsTest {
 
-    @ParameterizedTest(name = "analyzed at {0} blocks, now {1}: stale {2}")
+    @ParameterizedTest(name = "{0} full pages in a row, {1} s after the last analyze: due {2}")
     @CsvSource({
-            "0, 0, false",
-            "0, 128, false",
-            "0, 129, true",
-            "-1, 129, true",
-            "7, 142, false",
-            "7, 143, true",
-            "1000, 2128, false",
-            "1000, 2129, true",
-            "5000, 3000, false",
+            "0, 1000, false",
+            "1, 1000, false",
+            "9, 1000, false",
+            "10, 1000, true",
+            "50, 1000, true",
+            "10, 9, false",
+            "10, 10, true",
+            "9, 10, false",
     })
-    void statisticsAreStaleOnceTheJournalMoreThanDoubledSinceTakenAndGrewBeyondAFewBlocks(long analyzed, long now, boolean stale) {
-        assertThat(JournalStatistics.stale(analyzed, now)).isEqualTo(stale);
+    void aBacklogIsAnalyzedAfterTenFullPagesInARowAtMostOnceAnInterval(int fullPages, long secondsSince, boolean due) {
+        assertThat(JournalStatistics.due(fullPages, Duration.ofSeconds(secondsSince).toNanos(), Duration.ofSeconds(10))).isEqualTo(due);
     }
 }
