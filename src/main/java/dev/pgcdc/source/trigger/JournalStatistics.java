@@ -16,12 +16,13 @@ import java.time.Duration;
  * sorts the rest of the batch (2,736 blocks for a page of 100 rows of a 100,000-row backlog, and a 1,000,000-row drain
  * at a quarter of its speed).
  *
- * <p>So once a batch has filled {@link #BACKLOG_PAGES} pages in a row (a backlog: more of it follows), capture analyzes
- * the journal: at once the first time, then at most once per {@link #INTERVAL} while backlogs last. Not at the first
- * full page: analyzing holds up reading for as long as it takes (sampling up to 30,000 blocks), and in a busy stream
- * of small batches, where the page plans do not matter, that delayed changes by a few hundred milliseconds. Not when
- * the journal merely grew either: a vacuum records its new size without new statistics, and a backlog refills the
- * space earlier rows left, so the size missed a backlog of 1,000,000 rows for its first 9 seconds.
+ * <p>So once capture has been reading full pages in a row for {@link #BACKLOG_AGE} (a backlog: more of it follows),
+ * it analyzes the journal: at once the first time, then at most once per {@link #INTERVAL} while backlogs last. Not at
+ * the first full page: analyzing holds up reading for as long as it takes (sampling up to 30,000 blocks), and in a busy
+ * stream of small batches, where the page plans do not matter, that delayed changes by a few hundred milliseconds.
+ * Not after a count of pages either: with the old statistics a page of a large backlog takes up to a second, and ten
+ * pages made a 1,000,000-row drain wait 10 s for it. Not when the journal merely grew: a vacuum records its new size
+ * without new statistics, and a backlog refills the space earlier rows left.
  *
  * <p>It waits at most {@link #LOCK_WAIT} for a vacuum or analyze already running. A role that may not analyze the
  * journal, or any other failure of the analyze but a lost connection, is told once: reading goes on with the old
@@ -29,7 +30,7 @@ import java.time.Duration;
  */
 final class JournalStatistics {
 
-    static final int BACKLOG_PAGES = 10;
+    static final Duration BACKLOG_AGE = Duration.ofSeconds(1);
     static final Duration INTERVAL = Duration.ofSeconds(10);
     /**
      * Longer than PostgreSQL's default {@code deadlock_timeout} (1 s), after which it cancels an autovacuum that blocks
@@ -42,17 +43,20 @@ final class JournalStatistics {
     private static final Logger log = LoggerFactory.getLogger(JournalStatistics.class);
 
     private int fullPagesInARow;
+    private long firstFullPageNanos;
     private boolean analyzed;
     private long lastAnalyzeNanos;
     private boolean allowed = true;
+    private final Duration backlogAge;
     private final Duration interval;
 
     JournalStatistics() {
-        this(INTERVAL);
+        this(BACKLOG_AGE, INTERVAL);
     }
 
-    /** With {@code interval} between analyzes instead of {@link #INTERVAL}. */
-    JournalStatistics(Duration interval) {
+    /** With {@code backlogAge} and {@code interval} instead of {@link #BACKLOG_AGE} and {@link #INTERVAL}. */
+    JournalStatistics(Duration backlogAge, Duration interval) {
+        this.backlogAge = backlogAge;
         this.interval = interval;
     }
 
@@ -61,9 +65,13 @@ final class JournalStatistics {
      * follow): analyzes the journal when a backlog is being read and it is {@link #due}. Whether it did.
      */
     boolean pageRead(Connection connection, boolean full) throws SQLException {
-        fullPagesInARow = full ? fullPagesInARow + 1 : 0;
         long now = System.nanoTime();
-        if (!allowed || !due(fullPagesInARow, analyzed ? now - lastAnalyzeNanos : Long.MAX_VALUE, interval)) {
+        fullPagesInARow = full ? fullPagesInARow + 1 : 0;
+        if (fullPagesInARow == 1) {
+            firstFullPageNanos = now;
+        }
+        if (!allowed || fullPagesInARow < 2
+                || !due(now - firstFullPageNanos, analyzed ? now - lastAnalyzeNanos : Long.MAX_VALUE, backlogAge, interval)) {
             return false;
         }
         analyzed = true;
@@ -73,9 +81,12 @@ final class JournalStatistics {
         }
     }
 
-    /** Whether to analyze after {@code fullPagesInARow} full pages, {@code sinceLastNanos} after the last analyze. */
-    static boolean due(int fullPagesInARow, long sinceLastNanos, Duration interval) {
-        return fullPagesInARow >= BACKLOG_PAGES && sinceLastNanos >= interval.toNanos();
+    /**
+     * Whether to analyze after reading full pages in a row for {@code readingNanos}, {@code sinceLastNanos} after the
+     * last analyze.
+     */
+    static boolean due(long readingNanos, long sinceLastNanos, Duration backlogAge, Duration interval) {
+        return readingNanos >= backlogAge.toNanos() && sinceLastNanos >= interval.toNanos();
     }
 
     private boolean analyze(Connection connection, Statement statement) throws SQLException {

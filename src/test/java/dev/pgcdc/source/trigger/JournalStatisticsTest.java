@@ -9,18 +9,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class JournalStatisticsTest {
 
-    @ParameterizedTest(name = "{0} full pages in a row, {1} s after the last analyze: due {2}")
+    @ParameterizedTest(name = "full pages for {0} ms, {1} s after the last analyze: due {2}")
     @CsvSource({
             "0, 1000, false",
-            "1, 1000, false",
-            "9, 1000, false",
-            "10, 1000, true",
-            "50, 1000, true",
-            "10, 9, false",
-            "10, 10, true",
-            "9, 10, false",
+            "999, 1000, false",
+            "1000, 1000, true",
+            "60000, 1000, true",
+            "1000, 9, false",
+            "1000, 10, true",
+            "999, 10, false",
     })
-    void aBacklogIsAnalyzedAfterTenFullPagesInARowAtMostOnceAnInterval(int fullPages, long secondsSince, boolean due) {
-        assertThat(JournalStatistics.due(fullPages, Duration.ofSeconds(secondsSince).toNanos(), Duration.ofSeconds(10))).isEqualTo(due);
+    void aBacklogReadForASecondIsAnalyzedAtMostOnceAnInterval(long readingMillis, long secondsSince, boolean due) {
+        assertThat(JournalStatistics.due(Duration.ofMillis(readingMillis).toNanos(), Duration.ofSeconds(secondsSince).toNanos(),
+                Duration.ofSeconds(1), Duration.ofSeconds(10))).isEqualTo(due);
     }
 }
