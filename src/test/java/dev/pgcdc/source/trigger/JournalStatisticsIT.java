@@ -105,16 +105,11 @@ class JournalStatisticsIT {
     void aVacuumHoldingTheJournalIsWaitedForBrieflyAndReadingGoesOn() throws Exception {
         DatabaseConfig database = journalAnalyzedSmall();
         writeBacklog(database, 20);
-        try (Connection vacuum = TestServices.connect(database); Statement holding = vacuum.createStatement();
-             Connection connection = TestServices.connect(database)) {
-            vacuum.setAutoCommit(false);
-            holding.execute("LOCK TABLE pgcdc.journal IN SHARE UPDATE EXCLUSIVE MODE");
-
+        try (Connection vacuum = holdingTheJournalAsAVacuumDoes(database); Connection connection = TestServices.connect(database)) {
             long started = System.nanoTime();
             assertThat(afterABacklogsPages(new JournalStatistics(Duration.ZERO, JournalStatistics.INTERVAL), connection)).isFalse();
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
-            assertThat(connection.getAutoCommit()).isTrue();
-            assertThat(JournalReader.forServer(connection).snapshot(connection, new TableDefinitions()).upper()).isNotNull();
+            assertReadingGoesOn(connection);
             vacuum.rollback();
         }
     }
@@ -129,8 +124,7 @@ class JournalStatisticsIT {
         try (Connection connection = TestServices.connect(new DatabaseConfig(database.url(), role, null))) {
             JournalStatistics statistics = new JournalStatistics(Duration.ZERO, JournalStatistics.INTERVAL);
             assertThat(afterABacklogsPages(statistics, connection)).isFalse();
-            assertThat(connection.getAutoCommit()).isTrue();
-            assertThat(JournalReader.forServer(connection).snapshot(connection, new TableDefinitions()).upper()).isNotNull();
+            assertReadingGoesOn(connection);
         }
         assertThat(journalRowsCounted(database)).as("rows the journal's statistics count").isLessThan(2_000);
     }
@@ -139,22 +133,35 @@ class JournalStatisticsIT {
     void anAnalyzeThatFailsLeavesReadingToGoOnAndIsNotTriedAgain() throws Exception {
         DatabaseConfig database = journalAnalyzedSmall();
         writeBacklog(database, 20);
-        try (Connection vacuum = TestServices.connect(database); Statement holding = vacuum.createStatement();
+        try (Connection vacuum = holdingTheJournalAsAVacuumDoes(database);
              Connection connection = TestServices.connect(database); Statement statement = connection.createStatement()) {
             // a role's statement_timeout shorter than the wait for a running vacuum: the analyze is cancelled
             statement.execute("SET statement_timeout = " + JournalStatistics.LOCK_WAIT.toMillis() / 5);
-            vacuum.setAutoCommit(false);
-            holding.execute("LOCK TABLE pgcdc.journal IN SHARE UPDATE EXCLUSIVE MODE");
             JournalStatistics statistics = new JournalStatistics(Duration.ZERO, Duration.ZERO);
             assertThat(afterABacklogsPages(statistics, connection)).isFalse();
-            assertThat(connection.getAutoCommit()).isTrue();
-            assertThat(JournalReader.forServer(connection).snapshot(connection, new TableDefinitions()).upper()).isNotNull();
+            assertReadingGoesOn(connection);
 
             vacuum.rollback();
             statement.execute("RESET statement_timeout");
             assertThat(statistics.pageRead(connection, true)).as("tried again").isFalse();
         }
         assertThat(journalRowsCounted(database)).as("rows the journal's statistics count").isLessThan(2_000);
+    }
+
+    /** A session holding the lock a vacuum or an analyze takes on the journal, until it rolls back. */
+    private static Connection holdingTheJournalAsAVacuumDoes(DatabaseConfig database) throws Exception {
+        Connection vacuum = TestServices.connect(database);
+        vacuum.setAutoCommit(false);
+        try (Statement holding = vacuum.createStatement()) {
+            holding.execute("LOCK TABLE pgcdc.journal IN SHARE UPDATE EXCLUSIVE MODE");
+        }
+        return vacuum;
+    }
+
+    /** The connection is back in autocommit and reads the journal. */
+    private static void assertReadingGoesOn(Connection connection) throws Exception {
+        assertThat(connection.getAutoCommit()).isTrue();
+        assertThat(JournalReader.forServer(connection).snapshot(connection, new TableDefinitions()).upper()).isNotNull();
     }
 
     /** Reads a backlog's first full page, which never analyzes the journal, and its second: whether that one did. */
