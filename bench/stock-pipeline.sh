@@ -1,19 +1,27 @@
 #!/usr/bin/env bash
 # What logical decoding and a Kafka broker alone cost PostgreSQL's writers on this machine, with no capture
-# program in between: the floor under workload (a) for any capture that reads a slot and writes to Kafka.
-#   bench/stock-pipeline.sh [REPEATS]   (default 3; needs kcat: apt-get install kcat)
-# Each repeat runs the bench's workload driver ((a): autocommit one-row inserts, 8 writers, 50,000 rows) three ways
-# on a private cluster (bench/pg-cluster.sh, fsync on) and a broker of its own (same settings as bench/run's):
+# program in between: the floor under workloads (a) and (d) for any capture that reads a slot and writes to Kafka.
+#   bench/stock-pipeline.sh [a|d10000] [REPEATS]   (default a, 3; needs kcat: apt-get install kcat)
+# Each repeat runs the bench's workload driver three ways on a private cluster (bench/pg-cluster.sh, fsync on) and
+# a broker of its own (bench/run's settings):
 #   alone     no slot;
 #   +decode   pg_recvlogical streams the table's changes through pgoutput into /dev/null;
 #   +Kafka    pg_recvlogical (test_decoding, one line per row) | grep | kcat, an idempotent acks=all lz4 producer
 #             lingering 5 ms (pgcdc's producer settings), so every change lands in Kafka; the script checks they all did.
-# and prints the writers' rate and its ratio to "alone" in the same repeat. bench/README.md has the figures.
+# (a): autocommit one-row inserts, 8 writers, 50,000 rows at full speed; it prints the writers' rate and its ratio
+# to "alone" in the same repeat. d10000: 200,000 one-row inserts due at 10,000/s from 8 writers; it prints the rate
+# reached and the p99 of the commits' lateness after their due time, under which no capture's latency can be.
+# bench/README.md has the figures.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-repeats="${1:-3}"
-rows=50000
+workload="${1:-a}"
+repeats="${2:-3}"
+case "$workload" in
+  a) rows=50000 kind=single rate=0 ;;
+  d10000) rows=200000 kind=rate rate=10000 ;;
+  *) echo "stock-pipeline.sh: unknown workload '$workload' (a or d10000)" >&2; exit 2 ;;
+esac
 command -v kcat >/dev/null || { echo "stock-pipeline.sh: kcat is missing (apt-get install kcat)" >&2; exit 1; }
 [[ -f target/pgcdc.jar && -d target/lib-demo ]] || ./mvnw -B -q -DskipTests package >&2
 [[ -f bench/target/pgcdc-bench.jar ]] || ./mvnw -B -q -f bench/pom.xml -DskipTests clean package >&2
@@ -61,13 +69,13 @@ java -Xms512m -Xmx512m -cp "$kafka_cp" kafka.Kafka "$work/server.properties" >"$
 broker_pid=$!
 for _ in $(seq 60); do kcat -b "$kafka" -L >/dev/null 2>&1 && break; sleep 1; done
 
-# One run of the writers; prints their rate in rows/s.
+# One run of the writers; prints their rate in rows/s and, paced, the p99 of their commits after due in ms.
 write() {
   java -Xmx256m -cp "bench/target/pgcdc-bench.jar:bench/target/lib/*" dev.pgcdc.bench.WorkloadDriver \
-    --db jdbc:postgresql://127.0.0.1:55433/postgres --user postgres --table t_stock --kind single --writers 8 \
-    --changes "$rows" --tx-size 1 --rate 0 \
-    | sed -nE 's/.*changes=([0-9]+).* start_ms=([0-9]+) end_ms=([0-9]+).*/\1 \2 \3/p' \
-    | awk '{ printf "%d", $1 * 1000 / ($3 - $2) }'
+    --db jdbc:postgresql://127.0.0.1:55433/postgres --user postgres --table t_stock --kind "$kind" --writers 8 \
+    --changes "$rows" --tx-size 1 --rate "$rate" \
+    | sed -nE 's/.*changes=([0-9]+).* start_ms=([0-9]+) end_ms=([0-9]+)( committed_count=[0-9]+ committed_p50=[0-9]+ committed_p95=[0-9]+ committed_p99=([0-9]+))?.*/\1 \2 \3 \5/p' \
+    | awk '{ printf "%d %s\n", $1 * 1000 / ($3 - $2), ($4 == "" ? "-" : $4) }'
 }
 
 # The workload driver's columns (WorkloadDriver.COLUMNS).
@@ -98,31 +106,31 @@ delivered() {
   echo $((count < rows ? count : rows))
 }
 
-echo "| repeat | alone rows/s | +decode rows/s | +decode +Kafka rows/s | rows in Kafka |"
-echo "| ---: | ---: | ---: | ---: | ---: |"
+echo "| repeat | alone rows/s | +decode rows/s | +decode +Kafka rows/s | rows in Kafka | commits p99 after due, ms: alone / +decode / +Kafka |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
 for repeat in $(seq "$repeats"); do
   fresh
-  alone=$(write)
+  read -r alone alone_p99 < <(write)
 
   fresh pgoutput
   "${recvlogical[@]}" --start -o proto_version=1 -o publication_names=stock_pub -f /dev/null &
   decoding=$!
-  decode=$(write)
+  read -r decode decode_p99 < <(write)
   { kill "$decoding"; wait "$decoding"; } 2>/dev/null || true
 
   fresh test_decoding
-  topic="stock_$repeat"
+  topic="stock_${workload}_$repeat"
   ( "${recvlogical[@]}" --start -o skip-empty-xacts=1 -o include-xids=0 -f - \
       | grep --line-buffered 'INSERT' \
       | kcat -P -b "$kafka" -t "$topic" -X acks=all -X enable.idempotence=true -X compression.type=lz4 -X linger.ms=5 \
       2>>"$work/kcat.err" ) 2>/dev/null &
   pipeline=$!
-  piped=$(write)
+  read -r piped piped_p99 < <(write)
   landed=$(delivered "$topic")
   pkill -f "pg_recvlogical.*stock_slot" || true
   wait "$pipeline" 2>/dev/null || true
   [[ $landed -ge $rows ]] || { echo "stock-pipeline.sh: only $landed of $rows rows reached Kafka" >&2; exit 1; }
 
-  awk -v r="$repeat" -v a="$alone" -v d="$decode" -v p="$piped" -v n="$landed" \
-    'BEGIN { printf "| %d | %d | %d (%.2f) | %d (%.2f) | %d |\n", r, a, d, d / a, p, p / a, n }'
+  awk -v r="$repeat" -v a="$alone" -v d="$decode" -v p="$piped" -v n="$landed" -v l="$alone_p99 / $decode_p99 / $piped_p99" \
+    'BEGIN { printf "| %d | %d | %d (%.2f) | %d (%.2f) | %d | %s |\n", r, a, d, d / a, p, p / a, n, l }'
 done

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
@@ -24,6 +25,11 @@ import java.time.Duration;
  * pages made a 1,000,000-row drain wait 10 s for it. Not when the journal merely grew: a vacuum records its new size
  * without new statistics, and a backlog refills the space earlier rows left.
  *
+ * <p>A capture started on a backlog written while it was stopped analyzes before its first page, once the journal's
+ * statistics count fewer rows than changed since they were taken ({@link #STALE_ROWS} at least): the rule above first
+ * reads a second of pages with the old plans, which in a 1,000,000-row drain put the analyze about 3 s after the
+ * writers' end instead of 1.6 s (JVM start included), and the drain at 70,600–71,300 rows/s instead of 74,300–79,400.
+ *
  * <p>It waits at most {@link #LOCK_WAIT} for a vacuum or analyze already running. A role that may not analyze the
  * journal, or any other failure of the analyze but a lost connection, is told once: reading goes on with the old
  * statistics either way.
@@ -38,10 +44,13 @@ final class JournalStatistics {
      * as the drain lasted.
      */
     static final Duration LOCK_WAIT = Duration.ofMillis(1_500);
+    /** Fewer rows changed than this since the statistics, and a start reads on with them: the plans barely change. */
+    static final long STALE_ROWS = 10_000;
     private static final String LOCK_NOT_AVAILABLE = "55P03";
     private static final String CONNECTION_EXCEPTION = "08";
     private static final Logger log = LoggerFactory.getLogger(JournalStatistics.class);
 
+    private boolean started;
     private int fullPagesInARow;
     private long firstFullPageNanos;
     private boolean analyzed;
@@ -58,6 +67,48 @@ final class JournalStatistics {
     JournalStatistics(Duration backlogAge, Duration interval) {
         this.backlogAge = backlogAge;
         this.interval = interval;
+    }
+
+    /**
+     * Before capture's first read after a start, on {@code connection} in autocommit: analyzes the journal when its
+     * statistics are stale. Only the first call looks. Whether it analyzed.
+     */
+    boolean beforeFirstRead(Connection connection) throws SQLException {
+        if (started) {
+            return false;
+        }
+        boolean stale;
+        try {
+            stale = changedSinceStatistics(connection);
+        } catch (SQLException e) {
+            if (e.getSQLState() != null && e.getSQLState().startsWith(CONNECTION_EXCEPTION)) {
+                throw e;
+            }
+            log.debug("Could not read the journal's statistics", e);
+            stale = false;
+        }
+        started = true;
+        if (!stale) {
+            return false;
+        }
+        analyzed = true;
+        lastAnalyzeNanos = System.nanoTime();
+        try (Statement statement = connection.createStatement()) {
+            return analyze(connection, statement);
+        }
+    }
+
+    /** Whether more rows changed in the journal since its statistics than they count, {@link #STALE_ROWS} at least. */
+    private static boolean changedSinceStatistics(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT coalesce(s.n_mod_since_analyze, 0), greatest(c.reltuples, 0)::bigint"
+                     + " FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid WHERE c.oid = 'pgcdc.journal'::regclass")) {
+            if (!rows.next()) {
+                return false;
+            }
+            long changed = rows.getLong(1);
+            return changed >= STALE_ROWS && changed > rows.getLong(2);
+        }
     }
 
     /**

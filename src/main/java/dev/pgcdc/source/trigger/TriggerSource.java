@@ -145,6 +145,7 @@ public final class TriggerSource implements Source {
             return List.of();
         }
         try {
+            statistics.beforeFirstRead(connection);
             if (batch != null) {
                 return exactlyOnce ? readTransactions(connection)
                         : readPage(connection, reader.page(connection, batch, lastIdRead, config.batchSize()));

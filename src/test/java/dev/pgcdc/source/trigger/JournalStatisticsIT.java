@@ -3,12 +3,14 @@ package dev.pgcdc.source.trigger;
 import dev.pgcdc.config.DatabaseConfig;
 import dev.pgcdc.config.TriggerCaptureConfig;
 import dev.pgcdc.event.TableId;
+import dev.pgcdc.testing.Conditions;
 import dev.pgcdc.testing.TestServices;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -67,6 +69,50 @@ class JournalStatisticsIT {
             }
         }
         assertThat(journalRowsCounted(database)).as("rows the journal's statistics count").isGreaterThanOrEqualTo(BACKLOG_TRANSACTIONS * ROWS_PER_TRANSACTION);
+    }
+
+    @ParameterizedTest(name = "exactly-once: {0}")
+    @ValueSource(booleans = {false, true})
+    void captureStartedOnABacklogWrittenWhileItWasStoppedAnalyzesBeforeItsFirstPage(boolean exactlyOnce) throws Exception {
+        DatabaseConfig database = journalAnalyzedSmall();
+        writeBacklog(database, BACKLOG_TRANSACTIONS);
+        awaitChangesCounted(database, BACKLOG_TRANSACTIONS * ROWS_PER_TRANSACTION);
+        TriggerCaptureConfig config = new TriggerCaptureConfig(TestServices.uniqueName("stats"), false, Duration.ofMillis(20), PAGE_ROWS);
+        try (TriggerSource source = exactlyOnce ? TriggerSource.openExactlyOnce(database, config, null) : TriggerSource.open(database, config)) {
+            assertThat(source.poll(Duration.ofSeconds(5))).as("the first page").hasSize(PAGE_ROWS);
+        }
+        assertThat(journalRowsCounted(database)).as("rows the journal's statistics count after the first page")
+                .isGreaterThanOrEqualTo(BACKLOG_TRANSACTIONS * ROWS_PER_TRANSACTION);
+    }
+
+    @Test
+    void aStartOnAJournalWithFewChangesSinceItsStatisticsReadsOnWithThem() throws Exception {
+        DatabaseConfig database = journalAnalyzedSmall();
+        int transactions = (int) (JournalStatistics.STALE_ROWS / ROWS_PER_TRANSACTION) - 2;
+        writeBacklog(database, transactions);
+        awaitChangesCounted(database, transactions * ROWS_PER_TRANSACTION);
+        try (Connection connection = TestServices.connect(database)) {
+            JournalStatistics statistics = new JournalStatistics();
+            assertThat(statistics.beforeFirstRead(connection)).isFalse();
+            TestServices.execute(database, "INSERT INTO items SELECT g, 0 FROM generate_series(1000000, 1099999) g");
+            awaitChangesCounted(database, transactions * ROWS_PER_TRANSACTION + 100_000);
+            assertThat(statistics.beforeFirstRead(connection)).as("looked again after the first read").isFalse();
+        }
+        assertThat(journalRowsCounted(database)).as("rows the journal's statistics count").isLessThan(2_000);
+    }
+
+    /** PostgreSQL counts a table's changes shortly after their transactions end; waits until it shows {@code rows}. */
+    private static void awaitChangesCounted(DatabaseConfig database, long rows) throws InterruptedException {
+        Conditions.await("the journal's changes counted", () -> changesSinceStatistics(database) >= rows, Duration.ofSeconds(30));
+    }
+
+    private static long changesSinceStatistics(DatabaseConfig database) {
+        try {
+            return Long.parseLong(TestServices.query(database,
+                    "SELECT n_mod_since_analyze FROM pg_stat_all_tables WHERE relid = 'pgcdc.journal'::regclass"));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static long journalRowsCounted(DatabaseConfig database) throws Exception {
