@@ -88,14 +88,7 @@ final class JournalStatistics {
             stale = false;
         }
         started = true;
-        if (!stale) {
-            return false;
-        }
-        analyzed = true;
-        lastAnalyzeNanos = System.nanoTime();
-        try (Statement statement = connection.createStatement()) {
-            return analyze(connection, statement);
-        }
+        return stale && analyzeNow(connection);
     }
 
     /** Whether more rows changed in the journal since its statistics than they count, {@link #STALE_ROWS} at least. */
@@ -125,11 +118,7 @@ final class JournalStatistics {
                 || !due(now - firstFullPageNanos, analyzed ? now - lastAnalyzeNanos : Long.MAX_VALUE, backlogAge, interval)) {
             return false;
         }
-        analyzed = true;
-        lastAnalyzeNanos = now;
-        try (Statement statement = connection.createStatement()) {
-            return analyze(connection, statement);
-        }
+        return analyzeNow(connection);
     }
 
     /**
@@ -138,6 +127,14 @@ final class JournalStatistics {
      */
     static boolean due(long readingNanos, long sinceLastNanos, Duration backlogAge, Duration interval) {
         return readingNanos >= backlogAge.toNanos() && sinceLastNanos >= interval.toNanos();
+    }
+
+    private boolean analyzeNow(Connection connection) throws SQLException {
+        analyzed = true;
+        lastAnalyzeNanos = System.nanoTime();
+        try (Statement statement = connection.createStatement()) {
+            return analyze(connection, statement);
+        }
     }
 
     private boolean analyze(Connection connection, Statement statement) throws SQLException {
