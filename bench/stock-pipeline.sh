@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # What logical decoding and a Kafka broker alone cost PostgreSQL's writers on this machine, with no capture
 # program in between: the floor under workloads (a) and (d) for any capture that reads a slot and writes to Kafka.
-#   bench/stock-pipeline.sh [a|d10000] [REPEATS]   (default a, 3; needs kcat: apt-get install kcat)
+#   bench/stock-pipeline.sh [a|b|d10000] [REPEATS]   (default a, 3; needs kcat: apt-get install kcat)
 # Each repeat runs the bench's workload driver three ways on a private cluster (bench/pg-cluster.sh, fsync on) and
 # a broker of its own (bench/run's settings):
 #   alone     no slot;
 #   +decode   pg_recvlogical streams the table's changes through pgoutput into /dev/null;
 #   +Kafka    pg_recvlogical (test_decoding, one line per row) | grep | kcat, an idempotent acks=all lz4 producer
 #             lingering 5 ms (pgcdc's producer settings), so every change lands in Kafka; the script checks they all did.
-# (a): autocommit one-row inserts, 8 writers, 50,000 rows at full speed; it prints the writers' rate and its ratio
-# to "alone" in the same repeat. d10000: 200,000 one-row inserts due at 10,000/s from 8 writers; it prints the rate
-# reached and the p99 of the commits' lateness after their due time, under which no capture's latency can be.
+# (a): autocommit one-row inserts, 8 writers, 50,000 rows at full speed; (b): 200,000 rows in 1,000-row transactions
+# from 2 writers. It prints the writers' rate, which bounds any capture's rate from their start to its last change,
+# and its ratio to "alone" in the same repeat.
+# d10000: 200,000 one-row inserts due at 10,000/s from 8 writers; it prints the rate reached and the p99 of the
+# commits' lateness after their due time, under which no capture's latency can be.
 # bench/README.md has the figures.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,9 +20,10 @@ cd "$here"
 workload="${1:-a}"
 repeats="${2:-3}"
 case "$workload" in
-  a) rows=50000 kind=single rate=0 ;;
-  d10000) rows=200000 kind=rate rate=10000 ;;
-  *) echo "stock-pipeline.sh: unknown workload '$workload' (a or d10000)" >&2; exit 2 ;;
+  a) rows=50000 kind=single writers=8 tx=1 rate=0 ;;
+  b) rows=200000 kind=tx writers=2 tx=1000 rate=0 ;;
+  d10000) rows=200000 kind=rate writers=8 tx=1 rate=10000 ;;
+  *) echo "stock-pipeline.sh: unknown workload '$workload' (a, b or d10000)" >&2; exit 2 ;;
 esac
 command -v kcat >/dev/null || { echo "stock-pipeline.sh: kcat is missing (apt-get install kcat)" >&2; exit 1; }
 [[ -f target/pgcdc.jar && -d target/lib-demo ]] || ./mvnw -B -q -DskipTests package >&2
@@ -72,8 +75,8 @@ for _ in $(seq 60); do kcat -b "$kafka" -L >/dev/null 2>&1 && break; sleep 1; do
 # One run of the writers; prints their rate in rows/s and, paced, the p99 of their commits after due in ms.
 write() {
   java -Xmx256m -cp "bench/target/pgcdc-bench.jar:bench/target/lib/*" dev.pgcdc.bench.WorkloadDriver \
-    --db jdbc:postgresql://127.0.0.1:55433/postgres --user postgres --table t_stock --kind "$kind" --writers 8 \
-    --changes "$rows" --tx-size 1 --rate "$rate" \
+    --db jdbc:postgresql://127.0.0.1:55433/postgres --user postgres --table t_stock --kind "$kind" --writers "$writers" \
+    --changes "$rows" --tx-size "$tx" --rate "$rate" \
     | sed -nE 's/.*changes=([0-9]+).* start_ms=([0-9]+) end_ms=([0-9]+)( committed_count=[0-9]+ committed_p50=[0-9]+ committed_p95=[0-9]+ committed_p99=([0-9]+))?.*/\1 \2 \3 \5/p' \
     | awk '{ printf "%d %s\n", $1 * 1000 / ($3 - $2), ($4 == "" ? "-" : $4) }'
 }
