@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # What logical decoding and a Kafka broker alone cost PostgreSQL's writers on this machine, with no capture
-# program in between: the floor under workloads (a) and (d) for any capture that reads a slot and writes to Kafka.
+# program in between: the floor under workloads (a), (b) and (d) for any capture that reads a slot and writes to Kafka.
 #   bench/stock-pipeline.sh [a|b|d10000] [REPEATS]   (default a, 3; needs kcat: apt-get install kcat)
 # Each repeat runs the bench's workload driver three ways on a private cluster (bench/pg-cluster.sh, fsync on) and
 # a broker of its own (bench/run's settings):
